@@ -1,0 +1,76 @@
+"""The only module that imports PyMuPDF: PDF bytes -> pages of styled lines.
+
+It refuses what is not a usable text PDF before anything else runs, so callers
+never see a PyMuPDF exception.
+"""
+
+from __future__ import annotations
+
+import pymupdf
+
+from .records import Document, Line, Page, RefusedDocument, Span
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_PAGES = 500
+# A page with fewer extractable characters than this is treated as an image.
+MIN_TEXT_CHARS_PER_PAGE = 20
+_BOLD_FLAG = 1 << 4
+
+
+def read_document(data: bytes) -> Document:
+    """Open PDF bytes and return every page's styled lines, or raise RefusedDocument."""
+    if not data:
+        raise RefusedDocument("the file is empty")
+    if len(data) > MAX_BYTES:
+        raise RefusedDocument(
+            f"the file is {len(data) / 1e6:.1f} MB, over the {MAX_BYTES // 1_000_000} MB limit"
+        )
+    if b"%PDF-" not in data[:1024]:
+        raise RefusedDocument("the file is not a PDF (no %PDF- header)")
+    try:
+        pdf = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as exc:  # PyMuPDF raises RuntimeError subclasses, and others on garbage
+        raise RefusedDocument(f"the PDF is corrupt and cannot be opened ({_first_line(exc)})") from None
+    with pdf:
+        if pdf.needs_pass or pdf.is_encrypted:
+            raise RefusedDocument("the PDF is encrypted")
+        if pdf.page_count == 0:
+            raise RefusedDocument("the PDF has no pages (truncated or corrupt)")
+        if pdf.page_count > MAX_PAGES:
+            raise RefusedDocument(f"the PDF has {pdf.page_count} pages, over the {MAX_PAGES}-page limit")
+        try:
+            pages = tuple(_read_page(page) for page in pdf)
+        except Exception as exc:
+            raise RefusedDocument(f"the PDF is corrupt: a page cannot be read ({_first_line(exc)})") from None
+        title = (pdf.metadata or {}).get("title") or ""
+    characters = sum(len(line.text.strip()) for page in pages for line in page.lines)
+    if characters < MIN_TEXT_CHARS_PER_PAGE * len(pages):
+        raise RefusedDocument("the PDF has no text layer (a scan?): nothing to read")
+    return Document(pages=pages, title=title)
+
+
+def _read_page(page: pymupdf.Page) -> Page:
+    lines = []
+    content = page.get_text("dict", flags=pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_LIGATURES)
+    for block in content["blocks"]:
+        for raw_line in block.get("lines", ()):
+            spans = tuple(
+                Span(
+                    text=raw["text"],
+                    bold=bool(raw["flags"] & _BOLD_FLAG) or "bold" in raw["font"].lower(),
+                    size=round(raw["size"], 2),
+                )
+                for raw in raw_line["spans"]
+                if raw["text"]
+            )
+            if not "".join(span.text for span in spans).strip():
+                continue
+            x0, y0, x1, y1 = raw_line["bbox"]
+            lines.append(Line(spans=spans, x0=x0, y0=y0, x1=x1, y1=y1))
+    rect = page.rect
+    return Page(number=page.number + 1, width=rect.width, height=rect.height, lines=tuple(lines))
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:120] if text else type(exc).__name__

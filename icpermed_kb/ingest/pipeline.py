@@ -1,0 +1,46 @@
+"""Read, parse and load a report file: the one function the ingest command calls."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from icpermed_kb.themes import load_vocabulary
+
+from .parser import parse_document
+from .pdf_text import MAX_BYTES, read_document
+from .records import RefusedDocument, Report
+
+
+@dataclass
+class IngestResult:
+    report: Report
+    summary: object | None  # a LoadSummary, or None for a dry run
+
+
+def ingest(path: Path | str, *, dry_run: bool = False, progress: Callable[[str], None] = lambda _: None) -> IngestResult:
+    """Ingest one report PDF; raise RefusedDocument (nothing written) for bad input."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise RefusedDocument(f"the file is over the {MAX_BYTES // 1_000_000} MB limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RefusedDocument(f"cannot read {path}: {exc.strerror or exc}") from None
+    progress(f"Reading {path.name} ({len(data):,} bytes)")
+    document = read_document(data)
+    progress(f"Read {len(document.pages)} pages")
+    report = parse_document(document)
+    progress("Parsed " + ", ".join(f"{count} {name}" for name, count in report.counts().items()))
+    if dry_run:
+        return IngestResult(report=report, summary=None)
+    from .loader import load_report  # imports models: only when writing
+
+    progress("Writing to the database")
+    rules = load_vocabulary(settings.THEME_VOCABULARY)
+    _, summary = load_report(report, filename=path.name, sha256=hashlib.sha256(data).hexdigest(), themes=rules)
+    return IngestResult(report=report, summary=summary)

@@ -1,0 +1,147 @@
+"""Plain records: the contract between the PDF reader, the parser and the loader.
+
+Nothing here imports Django or PyMuPDF, so every stage can be tested on its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text in one style."""
+
+    text: str
+    bold: bool
+    size: float
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line: its spans and its box on the page (points, origin top left)."""
+
+    spans: tuple[Span, ...]
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def text(self) -> str:
+        return "".join(span.text for span in self.spans)
+
+    @property
+    def size(self) -> float:
+        """The size of the line's longest span."""
+        return max(self.spans, key=lambda span: len(span.text.strip())).size
+
+    @property
+    def bold(self) -> bool:
+        """True when the line starts in bold (a heading or a bold label)."""
+        visible = [span for span in self.spans if span.text.strip()]
+        return bool(visible) and visible[0].bold
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of styled lines in the order the PDF draws them (not reading order)."""
+
+    number: int
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the PDF reader hands to the parser."""
+
+    pages: tuple[Page, ...]
+    title: str = ""
+
+
+@dataclass
+class Person:
+    """A person as listed: "Name, affiliation" (award winners "Name: affiliation")."""
+
+    name: str
+    affiliation: str = ""
+    organisation: str = ""
+    country: str = ""
+    role: str = ""
+
+
+@dataclass
+class KeyMessage:
+    kind: str
+    text: str
+    page: int
+    group: str = ""
+
+
+@dataclass
+class Recommendation:
+    kind: str
+    text: str
+    page: int
+    lead: str = ""
+
+
+@dataclass
+class Talk:
+    speaker: Person
+    page: int
+    title: str = ""
+    topic: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    key_messages: list[KeyMessage] = field(default_factory=list)
+
+
+@dataclass
+class Session:
+    number: str
+    title: str
+    kind: str
+    page: int
+    aim: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    talks: list[Talk] = field(default_factory=list)
+    key_messages: list[KeyMessage] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    title: str
+    series: str
+    number: int
+    place: str
+    start_date: datetime.date
+    end_date: datetime.date
+    page_count: int
+    sessions: list[Session] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """How many of each kind of record the report holds, for summaries and checks."""
+        talks = [talk for session in self.sessions for talk in session.talks]
+        messages = [m for talk in talks for m in talk.key_messages] + [
+            m for session in self.sessions for m in session.key_messages
+        ]
+        recommendations = [r for session in self.sessions for r in session.recommendations]
+        counts = {
+            "chapters": len(self.sessions),
+            "talks": len(talks),
+            "people": sum(len(session.people) for session in self.sessions),
+        }
+        for kind in ("presentation", "discussion", "overall", "main_point", "panel"):
+            counts[f"key messages ({kind})"] = sum(1 for m in messages if m.kind == kind)
+        for kind in ("conclusion", "perspective"):
+            counts[f"recommendations ({kind})"] = sum(1 for r in recommendations if r.kind == kind)
+        return counts
+
+
+class RefusedDocument(ValueError):
+    """The input cannot be ingested; the message is one line naming the problem."""

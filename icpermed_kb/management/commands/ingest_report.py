@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from icpermed_kb.ingest.pipeline import ingest
+from icpermed_kb.ingest.records import RefusedDocument
+
+
+class Command(BaseCommand):
+    help = "Parse a workshop report PDF and load it into the knowledge base (one transaction)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="the report PDF")
+        parser.add_argument("--dry-run", action="store_true", help="parse and summarise without writing")
+
+    def handle(self, *args, path, dry_run, **options):
+        try:
+            result = ingest(path, dry_run=dry_run, progress=lambda line: self.stdout.write(line))
+        except RefusedDocument as exc:
+            raise CommandError(f"refused {path}: {exc}") from None
+        if result.summary is None:
+            self.stdout.write("Dry run: nothing written.")
+            return
+        for line in result.summary.lines():
+            self.stdout.write(f"  {line}")
+        self.stdout.write(self.style.SUCCESS("Done." if result.summary.changed else "Done: nothing changed."))

@@ -1,0 +1,25 @@
+"""Recommendations: session conclusions, perspectives and the report's conclusion."""
+
+from django.db import models
+from taggit.managers import TaggableManager
+
+from icpermed_kb.models import ThemedItem
+
+
+class Recommendation(models.Model):
+    KINDS = [("conclusion", "Conclusion"), ("perspective", "Perspective")]
+
+    session = models.ForeignKey("workshop_sessions.Session", on_delete=models.CASCADE, related_name="recommendations")
+    kind = models.CharField(max_length=20, choices=KINDS)
+    lead = models.TextField(blank=True, help_text="Lead-in as printed")
+    text = models.TextField()
+    order = models.PositiveIntegerField()
+    page = models.PositiveIntegerField()
+    themes = TaggableManager(through=ThemedItem, blank=True)
+
+    class Meta:
+        ordering = ["session", "order"]
+        constraints = [models.UniqueConstraint(fields=["session", "order"], name="one_recommendation_per_position")]
+
+    def __str__(self):
+        return self.text[:80]

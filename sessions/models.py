@@ -1,0 +1,124 @@
+"""Report, Session, Talk and KeyMessage, with the QuerySets the views read through."""
+
+from django.db import models
+from taggit.managers import TaggableManager
+
+from icpermed_kb.models import ThemedItem
+
+
+class Report(models.Model):
+    """One ingested workshop report; identified by its series and number."""
+
+    title = models.CharField(max_length=300)
+    series = models.CharField(max_length=200)
+    number = models.PositiveIntegerField()
+    place = models.CharField(max_length=200)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    source_filename = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    page_count = models.PositiveIntegerField()
+    ingested_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [models.UniqueConstraint(fields=["series", "number"], name="one_report_per_edition")]
+
+    def __str__(self):
+        return f"{self.number}th {self.series}: {self.title}"
+
+
+class SessionQuerySet(models.QuerySet):
+    def in_report_order(self):
+        return self.order_by("report", "order")
+
+    def with_counts(self):
+        """Each session with its number of talks and of key messages (talks' and panel's)."""
+        return self.annotate(
+            talk_count=models.Count("talks", distinct=True),
+            message_count=models.Count("key_messages", distinct=True),
+        )
+
+
+class Session(models.Model):
+    """One chapter of the report, I–IX."""
+
+    KINDS = [
+        ("summary", "Executive summary"),
+        ("agenda", "Agenda"),
+        ("opening", "Opening"),
+        ("keynotes", "Keynote lectures"),
+        ("panel_session", "Panel session"),
+        ("recognition", "Recognition"),
+        ("conclusion", "Conclusion"),
+        ("other", "Other"),
+    ]
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sessions")
+    number = models.CharField(max_length=8, help_text="Roman numeral as printed")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=KINDS)
+    order = models.PositiveIntegerField()
+    aim = models.TextField(blank=True)
+    paragraphs = models.JSONField(default=list, blank=True)
+    page = models.PositiveIntegerField()
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "order"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="one_session_per_number")]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class Talk(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="talks")
+    speaker = models.ForeignKey("speakers.Speaker", on_delete=models.PROTECT, related_name="talks")
+    title = models.CharField(max_length=500, blank=True)
+    topic = models.TextField(blank=True, help_text="Overarching topic")
+    paragraphs = models.JSONField(default=list, blank=True)
+    order = models.PositiveIntegerField()
+    page = models.PositiveIntegerField()
+    themes = TaggableManager(through=ThemedItem, blank=True)
+
+    class Meta:
+        ordering = ["session", "order"]
+        constraints = [models.UniqueConstraint(fields=["session", "order"], name="one_talk_per_position")]
+
+    def __str__(self):
+        return f"{self.speaker}: {self.title or 'talk'}"
+
+
+class KeyMessage(models.Model):
+    """A key message of a talk, or a panel-discussion item of a session (talk empty)."""
+
+    KINDS = [
+        ("presentation", "Presentation"),
+        ("discussion", "Discussion"),
+        ("overall", "Overall"),
+        ("main_point", "Main point"),
+        ("panel", "Panel discussion"),
+    ]
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="key_messages")
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, null=True, blank=True, related_name="key_messages")
+    kind = models.CharField(max_length=20, choices=KINDS)
+    group = models.CharField(max_length=300, blank=True, help_text="Group label as printed")
+    text = models.TextField()
+    order = models.PositiveIntegerField()
+    page = models.PositiveIntegerField()
+    themes = TaggableManager(through=ThemedItem, blank=True)
+
+    class Meta:
+        ordering = ["session", "talk__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "talk", "order"], name="one_message_per_position"),
+            models.UniqueConstraint(
+                fields=["session", "order"], condition=models.Q(talk=None), name="one_panel_item_per_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]

@@ -1,0 +1,43 @@
+"""Speakers and their roles in sessions."""
+
+from django.db import models
+
+
+class Speaker(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    organisation = models.CharField(max_length=300, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    affiliation = models.CharField(max_length=500, blank=True, help_text="As first printed")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SessionRole(models.Model):
+    """A person as listed in a session: speaker, moderator, panellist or award winner."""
+
+    ROLES = [
+        ("speaker", "Speaker"),
+        ("moderator", "Moderator"),
+        ("panellist", "Panellist"),
+        ("award_winner", "Award winner"),
+    ]
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="roles")
+    session = models.ForeignKey("workshop_sessions.Session", on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=ROLES)
+    affiliation = models.CharField(max_length=500, blank=True, help_text="As printed in this session")
+    order = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["session", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["speaker", "session", "role"], name="one_role_per_person_and_session"),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker} ({self.get_role_display()}, {self.session.number})"
