@@ -21,7 +21,7 @@ _ORGANISATION_WORDS = re.compile(
     re.IGNORECASE,
 )
 # A job title before the organisation: "Director of … at the Regional Ministry of Health".
-_ROLE_BEFORE = re.compile(r"^.*?\b(?:at|of|in) the\s+(?=[A-Z])|^.*?\b(?:President|Director|Head|Chair) of\s+(?=[A-Z])")
+_ROLE_BEFORE = re.compile(r"^.*\b(?:at|of|in) the\s+(?=[A-Z])|^.*?\b(?:President|Director|Head|Chair) of\s+(?=[A-Z])")
 
 
 @cache

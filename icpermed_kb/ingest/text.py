@@ -18,7 +18,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 _SUFFIXES = ("", "s", "es", "ed", "d", "ing", "al", "ly", "ation", "ations", "er", "ers")
 # Compounds of the report's domain that no word list knows and that its text may
 # only ever print across a line break.
-KNOWN_COMPOUNDS = frozenset({"in-vitro", "in-vivo", "multi-centre", "multi-center", "ospedaliero-universitaria"})
+KNOWN_COMPOUNDS = frozenset({"in-vitro", "in-vivo", "ospedaliero-universitaria"})
 # Below this count in the word list a joined form is too rare to trust over a compound.
 _MIN_WORD_FREQUENCY = 60
 
@@ -55,14 +55,14 @@ class Vocabulary:
         """Decide whether "left-" at a line end followed by "right" is a real compound."""
         low_left, low_right = left.lower(), right.lower()
         joined = low_left + low_right
-        if f"{low_left}-{low_right}" in KNOWN_COMPOUNDS:
-            return True
-        if right[:1].isupper() and left[-1:].islower():
-            return True  # "London-STS": hyphenation never capitalises the rest of a word
         as_compound = self.compounds[f"{low_left}-{low_right}"]
         as_word = sum(self.words[joined + suffix] for suffix in _SUFFIXES)
         if as_compound or as_word:
             return as_compound > as_word
+        if f"{low_left}-{low_right}" in KNOWN_COMPOUNDS:
+            return True
+        if right[:1].isupper() and left[-1:].islower():
+            return True  # "London-STS": hyphenation never capitalises the rest of a word
         if self.hyphen_prefixes[low_left] and not self._glued_prefix(low_left) and is_word(low_right):
             return True
         if is_word(joined):

@@ -1,0 +1,43 @@
+"""Shared fixtures: the bundled report, parsed once, and its hand-checked transcription."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT_PDF = ROOT / "fixtures" / "icpermed-workshop-2023-siena.pdf"
+TRANSCRIPTION = ROOT / "fixtures" / "transcription.json"
+RENDERINGS = ROOT / "fixtures" / "renderings"
+
+
+def pytest_report_header(config):
+    url = os.environ.get("DATABASE_URL", "")
+    return f"database: {url.split('@')[-1] if url else 'SQLite (default)'}"
+
+
+@pytest.fixture(scope="session")
+def report_bytes() -> bytes:
+    return REPORT_PDF.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def parsed_report(report_bytes):
+    from icpermed_kb.ingest.parser import parse_document
+    from icpermed_kb.ingest.pdf_text import read_document
+
+    return parse_document(read_document(report_bytes))
+
+
+@pytest.fixture(scope="session")
+def transcription() -> dict:
+    return json.loads(TRANSCRIPTION.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def ingested(db):
+    """The bundled report ingested into the test database."""
+    from icpermed_kb.ingest.pipeline import ingest
+
+    return ingest(REPORT_PDF)
