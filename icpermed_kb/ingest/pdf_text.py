@@ -10,7 +10,7 @@ import pymupdf
 
 from .records import Document, Line, Page, RefusedDocument, Span
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 50_000_000
 MAX_PAGES = 500
 # A page with fewer extractable characters than this is treated as an image.
 MIN_TEXT_CHARS_PER_PAGE = 20
