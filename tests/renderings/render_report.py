@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import html
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -115,7 +116,8 @@ li { margin: 0 0 0.3em 0; }
 
 LAYOUTS = {
     "letter-one-column": {
-        "page": "size: letter; margin: 25mm 24mm 24mm 24mm;",
+        "size": "letter",
+        "margins_mm": (25, 24, 24, 24),  # top, right, bottom, left
         "font": '"DejaVu Serif", "Liberation Serif", serif',
         "body_size": "10.5pt",
         "margin_font": "8pt",
@@ -133,7 +135,8 @@ LAYOUTS = {
         "cover_title": "26pt",
     },
     "a5-two-column-hyphenated": {
-        "page": "size: A5; margin: 17mm 12mm 15mm 12mm;",
+        "size": "A5",
+        "margins_mm": (17, 12, 15, 12),
         "font": '"DejaVu Sans", "Liberation Sans", sans-serif',
         "body_size": "7.6pt",
         "margin_font": "6pt",
@@ -155,7 +158,7 @@ LAYOUTS = {
 
 def layout_css(name: str, report_name: str) -> str:
     lay = LAYOUTS[name]
-    css = "@page { %s }\n" % lay["page"]
+    css = "@page { size: %s; margin: %smm %smm %smm %smm; }\n" % (lay["size"], *lay["margins_mm"])
     css += COMMON_CSS % {**lay, "report_name": report_name.replace('"', '\\"')}
     css += (
         ".chapter-body, .toc { hyphens: %(hyphens)s; text-align: %(align)s; }\n"
@@ -376,6 +379,159 @@ def build_html(data: dict, layout: str) -> str:
     )
 
 
+# ---------------------------------------------------------------------------
+# Verification (needs pymupdf): text, reading order, running headers and footers
+# ---------------------------------------------------------------------------
+
+MARKERS = {"letter-one-column": "–", "a5-two-column-hyphenated": "•"}
+MAX_BYTES = 400 * 1024
+
+
+def normalise_extracted(text: str, marker: str) -> str:
+    """PDF text -> one line: drop bullet-marker lines, undo hyphenation, collapse spaces."""
+    lines = [ln.rstrip() for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln.strip() and ln.strip() != marker]
+    out = ""
+    for ln in lines:
+        ln = ln.strip()
+        if not out:
+            out = ln
+        elif out.endswith("\u2010"):          # hyphenation inserted by the layout
+            out = out[:-1] + ln
+        elif out[-1] in "-/" and len(out) > 1 and not out[-2].isspace():
+            out += ln                          # break after a hyphen or slash in a word
+        else:
+            out += " " + ln
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def expected_blocks(data: dict):
+    """(what, text) in the report's reading order."""
+    for s in data["sessions"]:
+        yield "heading", chapter_heading(s)
+        number = s["number"]
+        n_after = PARAGRAPHS_AFTER_PEOPLE.get(number)
+        split = 0 if n_after is None else len(s["paragraphs"]) - n_after
+        yield from (("paragraph", p) for p in s["paragraphs"][:split])
+        roles: dict[str, list[dict]] = {}
+        for person in s["people"]:
+            roles.setdefault(person["role"], []).append(person)
+        for role, people in roles.items():
+            yield "label", PEOPLE_LABEL_OVERRIDES.get((number, role), PEOPLE_LABELS[role])
+            for person in people:
+                sep = ": " if role == "award_winner" else ", "
+                yield "person", person["name"] + sep + person["affiliation"]
+        yield from (("paragraph", p) for p in s["paragraphs"][split:])
+        if s["aim"]:
+            yield "label", AIM_LABEL
+            yield from (("aim", p) for p in s["aim"].split("\n\n") if p.strip())
+        for talk in s["talks"]:
+            name = talk["speaker"]["name"]
+            yield "speaker", name
+            if talk["title"]:
+                yield "title", f"{TALK_TITLE_LABEL} {talk['title']}"
+            if talk["topic"]:
+                yield "topic", f"{TALK_TOPIC_LABEL} {talk['topic']}"
+            yield from (("paragraph", p) for p in talk["paragraphs"][:TALK_PARAGRAPHS_BEFORE])
+            kind = None
+            for km in talk["key_messages"]:
+                if km["kind"] != kind:
+                    kind = km["kind"]
+                    yield "label", KEY_MESSAGE_LABEL_OVERRIDES.get(
+                        (number, name, kind), KEY_MESSAGE_LABELS[kind])
+                yield "key_message", km["text"]
+            yield from (("paragraph", p) for p in talk["paragraphs"][TALK_PARAGRAPHS_BEFORE:])
+        for km in s["key_messages"]:
+            yield "key_message", km["text"]
+        for rec in s["recommendations"]:
+            if rec["kind"] == "perspective":
+                yield "label", PERSPECTIVE_LABEL
+            elif number in CONCLUSION_LABELS:
+                yield "label", CONCLUSION_LABELS[number]
+            if rec["lead"]:
+                yield "lead", rec["lead"]
+            yield "recommendation", rec["text"]
+
+
+def verify(pdf: Path, data: dict, layout: str) -> list[str]:
+    import pymupdf
+
+    problems: list[str] = []
+    marker = MARKERS[layout]
+    top, _, bottom, _ = (mm * 72 / 25.4 for mm in LAYOUTS[layout]["margins_mm"])
+    doc = pymupdf.open(pdf)
+    n = len(doc)
+    report_name = f'{ordinal(data["number"])} {data["series"]} Report'
+    if pdf.stat().st_size > MAX_BYTES:
+        problems.append(f"{pdf} is {pdf.stat().st_size} bytes (> {MAX_BYTES})")
+
+    bodies, heads, feet = [], [], []
+    for page in doc:
+        w, h = page.rect.width, page.rect.height
+        heads.append(collapse(page.get_text(clip=pymupdf.Rect(0, 0, w, top))))
+        feet.append(collapse(page.get_text(clip=pymupdf.Rect(0, h - bottom, w, h))))
+        bodies.append(normalise_extracted(
+            page.get_text(clip=pymupdf.Rect(0, top, w, h - bottom)), marker))
+    body = " ".join(bodies)
+
+    # Cover and table of contents.
+    cover = bodies[0]
+    when = f'{data["place"]}, {date_range(data["start_date"], data["end_date"])}'
+    for text in (CONSORTIUM, data["title"], f'{ordinal(data["number"])} {data["series"]}',
+                 when, "Workshop Report"):
+        if text not in cover:
+            problems.append(f"cover lacks {text!r}")
+    if heads[0] or feet[0]:
+        problems.append(f"cover has header/footer {heads[0]!r} {feet[0]!r}")
+    starts = {}
+    for s in data["sessions"]:
+        heading = chapter_heading(s)
+        pages = [i + 1 for i, b in enumerate(bodies) if i > 1 and b.startswith(heading)]
+        if len(pages) != 1:
+            problems.append(f"chapter {heading!r} starts on pages {pages}")
+            continue
+        starts[heading] = pages[0]
+        row = re.search(re.escape(heading) + r" ?\.{3,} ?(\d+)\b", bodies[1])
+        if not row:
+            problems.append(f"no TOC row for {heading!r}")
+        elif int(row.group(1)) != pages[0]:
+            problems.append(f"TOC says {heading!r} is on p.{row.group(1)}, it starts on p.{pages[0]}")
+
+    # Running header and footer on every page but the cover.
+    chapter = ""
+    for i in range(1, n):
+        for heading, start in starts.items():
+            if start == i + 1:
+                chapter = heading
+        expected_head = collapse(f"{report_name} {chapter}")
+        expected_foot = (f"Page {i + 1} of {n}" if layout == "letter-one-column" else str(i + 1))
+        if heads[i] != expected_head:
+            problems.append(f"p.{i + 1} header {heads[i]!r} != {expected_head!r}")
+        if feet[i] != expected_foot:
+            problems.append(f"p.{i + 1} footer {feet[i]!r} != {expected_foot!r}")
+
+    # Every printed element, in reading order.
+    pos = 0
+    key_messages = 0
+    for what, text in expected_blocks(data):
+        needle = collapse(text)
+        found = body.find(needle, pos)
+        if found < 0:
+            anywhere = body.find(needle)
+            problems.append(f"{what} {'out of order' if anywhere >= 0 else 'missing'}: "
+                            f"{needle[:80]!r}")
+            continue
+        pos = found + len(needle)
+        key_messages += what == "key_message"
+    print(f"{pdf}: {n} pages, {pdf.stat().st_size} bytes, {key_messages} key messages found "
+          f"in order, {len(problems)} problem(s)")
+    return problems
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--transcription", required=True, type=Path,
@@ -383,6 +539,9 @@ def main(argv=None) -> int:
     parser.add_argument("--output", required=True, type=Path, help="PDF file to write")
     parser.add_argument("--layout", required=True, choices=sorted(LAYOUTS))
     parser.add_argument("--html", type=Path, help="also write the intermediate HTML here")
+    parser.add_argument("--verify", action="store_true",
+                        help="check the PDF with pymupdf: every printed text in reading "
+                             "order, TOC page numbers, running headers and footers")
     args = parser.parse_args(argv)
 
     data = json.loads(args.transcription.read_text(encoding="utf-8"))
@@ -396,6 +555,11 @@ def main(argv=None) -> int:
     rendered = HTML(string=document, base_url=str(args.transcription.parent)).render()
     rendered.write_pdf(args.output)
     print(f"{args.output}: {len(rendered.pages)} pages, {args.output.stat().st_size} bytes")
+    if args.verify:
+        problems = verify(args.output, data, args.layout)
+        for problem in problems:
+            print("  " + problem)
+        return 1 if problems else 0
     return 0
 
 
