@@ -21,8 +21,11 @@ def export_knowledge_base() -> dict:
         Prefetch("sessions__roles", queryset=SessionRole.objects.select_related("speaker").order_by("order")),
         Prefetch("sessions__talks", queryset=Talk.objects.select_related("speaker").order_by("order")),
         Prefetch("sessions__talks__key_messages", queryset=KeyMessage.objects.order_by("order")),
-        Prefetch("sessions__key_messages", queryset=KeyMessage.objects.filter(talk=None).order_by("order"),
-                 to_attr="panel_items"),
+        Prefetch(
+            "sessions__key_messages",
+            queryset=KeyMessage.objects.filter(talk=None).order_by("order"),
+            to_attr="panel_items",
+        ),
         Prefetch("sessions__recommendations", queryset=Recommendation.objects.order_by("order")),
     )
     return {"reports": [_report(report, themes) for report in reports]}

@@ -42,7 +42,12 @@ def test_export_holds_every_printed_unit_in_report_order(ingested, transcription
     assert exported["source"]["pages"] == 27
     for got, want in zip(exported["sessions"], transcription["sessions"], strict=True):
         assert (got["number"], got["title"], got["kind"], got["page"], got["aim"], got["paragraphs"]) == (
-            want["number"], want["title"], want["kind"], want["page"], want["aim"], want["paragraphs"]
+            want["number"],
+            want["title"],
+            want["kind"],
+            want["page"],
+            want["aim"],
+            want["paragraphs"],
         )
         assert [(p["name"], p["role"], p["affiliation"]) for p in got["people"]] == [
             (p["name"], p["role"], p["affiliation"]) for p in want["people"]
@@ -51,7 +56,9 @@ def test_export_holds_every_printed_unit_in_report_order(ingested, transcription
             (t["speaker"]["name"], t["title"], t["topic"], t["paragraphs"]) for t in want["talks"]
         ]
         got_messages = [(m["kind"], m["group"], m["text"], m["page"]) for t in got["talks"] for m in t["key_messages"]]
-        want_messages = [(m["kind"], m["group"], m["text"], m["page"]) for t in want["talks"] for m in t["key_messages"]]
+        want_messages = [
+            (m["kind"], m["group"], m["text"], m["page"]) for t in want["talks"] for m in t["key_messages"]
+        ]
         assert got_messages == want_messages
         assert [(m["text"], m["page"]) for m in got["key_messages"]] == [
             (m["text"], m["page"]) for m in want["key_messages"]
@@ -65,5 +72,13 @@ def test_export_to_stdout_is_json(ingested):
     out = io.StringIO()
     call_command("export_kb", stdout=out)
     assert [s["number"] for s in json.loads(out.getvalue())["reports"][0]["sessions"]] == [
-        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX",
+        "I",
+        "II",
+        "III",
+        "IV",
+        "V",
+        "VI",
+        "VII",
+        "VIII",
+        "IX",
     ]

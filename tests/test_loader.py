@@ -44,7 +44,9 @@ def test_ingestion_writes_every_record(ingested):
     }
     report = Report.objects.get()
     assert (report.source_filename, report.page_count, len(report.sha256)) == (
-        "icpermed-workshop-2023-siena.pdf", 27, 64,
+        "icpermed-workshop-2023-siena.pdf",
+        27,
+        64,
     )
 
 
@@ -65,8 +67,9 @@ def test_corrected_report_updates_in_place(ingested, parsed_report):
     weber.key_messages[0].text = "More than 10,000 patients have been treated."
     removed = weber.key_messages.pop()
     first = KeyMessage.objects.get(talk__speaker__name="Silvio Weber", order=1)
-    _, summary = load_report(corrected, filename="corrected.pdf", sha256="0" * 64,
-                             themes=load_vocabulary(ROOT / "fixtures" / "themes.toml"))
+    _, summary = load_report(
+        corrected, filename="corrected.pdf", sha256="0" * 64, themes=load_vocabulary(ROOT / "fixtures" / "themes.toml")
+    )
     first.refresh_from_db()
     assert first.text == "More than 10,000 patients have been treated."
     assert summary.counts["key messages"]["updated"] == 1
@@ -81,7 +84,8 @@ def test_editor_theme_survives_reapplied_rules(ingested):
     message.themes.add(imaging)  # an editor's tag: by_rule stays False
     ingest(REPORT_PDF)
     assert list(message.themes.values_list("slug", flat=True).order_by("slug")) == [
-        "genomics-omics", "imaging",
+        "genomics-omics",
+        "imaging",
     ]
 
 

@@ -17,17 +17,25 @@ def test_vocabulary_has_sixteen_topics_and_seven_disease_areas():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Digital Twin: Prediction of the PM from individuals (from the drug intake, the period of drug efficacy, "
-         "and the cases of overdoses and under-dosing).",
-         ["pharmacogenomics-medication", "digital-health-twins"]),
+        (
+            "Digital Twin: Prediction of the PM from individuals (from the drug intake, the period of drug efficacy, "
+            "and the cases of overdoses and under-dosing).",
+            ["pharmacogenomics-medication", "digital-health-twins"],
+        ),
         ("AD is a nucleation disease.", []),
-        ("Gene therapy is a key strategy in personalised treatment, however it is very expensive.",
-         ["cell-gene-therapy", "economics-funding-reimbursement"]),
+        (
+            "Gene therapy is a key strategy in personalised treatment, however it is very expensive.",
+            ["cell-gene-therapy", "economics-funding-reimbursement"],
+        ),
         ("Type 1 diabetes mellitus.", ["diabetes"]),
-        ("“Predicting Outcomes for Crohn’s disease using a molecular biomarker”.",
-         ["biomarkers-diagnostics", "inflammatory-bowel-disease"]),
-        ("The General Data Protection Regulation (GDPR) provides high flexibility",
-         ["data-sharing-standards-privacy", "regulation-ethics"]),
+        (
+            "“Predicting Outcomes for Crohn’s disease using a molecular biomarker”.",
+            ["biomarkers-diagnostics", "inflammatory-bowel-disease"],
+        ),
+        (
+            "The General Data Protection Regulation (GDPR) provides high flexibility",
+            ["data-sharing-standards-privacy", "regulation-ethics"],
+        ),
     ],
 )
 def test_rules_on_real_items(text, expected):

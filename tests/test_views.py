@@ -13,14 +13,21 @@ pytestmark = pytest.mark.django_db
 
 def make_sessions(count: int) -> None:
     report = Report.objects.create(
-        title="A report", series="ICPerMed Workshop", number=5, place="Siena, Italy",
-        start_date=datetime.date(2023, 11, 14), end_date=datetime.date(2023, 11, 15),
-        source_filename="r.pdf", sha256="0" * 64, page_count=1,
+        title="A report",
+        series="ICPerMed Workshop",
+        number=5,
+        place="Siena, Italy",
+        start_date=datetime.date(2023, 11, 14),
+        end_date=datetime.date(2023, 11, 15),
+        source_filename="r.pdf",
+        sha256="0" * 64,
+        page_count=1,
     )
     speaker = Speaker.objects.create(name="A Person", slug="a-person")
     for index in range(count):
-        session = Session.objects.create(report=report, number=f"S{index}", title=f"Session {index}",
-                                         kind="panel_session", order=index, page=1)
+        session = Session.objects.create(
+            report=report, number=f"S{index}", title=f"Session {index}", kind="panel_session", order=index, page=1
+        )
         talk = Talk.objects.create(session=session, speaker=speaker, order=1, page=1)
         KeyMessage.objects.create(session=session, talk=talk, kind="overall", text="x", order=1, page=1)
 
@@ -39,8 +46,15 @@ def test_home_lists_the_sessions_with_counts(client, ingested):
     html = response.content.decode()
     sessions = list(response.context["sessions"])
     assert [(s.number, s.talk_count, s.message_count) for s in sessions] == [
-        ("I", 0, 0), ("II", 0, 0), ("III", 5, 28), ("IV", 4, 59), ("V", 3, 49),
-        ("VI", 3, 53), ("VII", 3, 39), ("VIII", 3, 36), ("IX", 0, 0),
+        ("I", 0, 0),
+        ("II", 0, 0),
+        ("III", 5, 28),
+        ("IV", 4, 59),
+        ("V", 3, 49),
+        ("VI", 3, 53),
+        ("VII", 3, 39),
+        ("VIII", 3, 36),
+        ("IX", 0, 0),
     ]
     assert "Advancing Personalised Medicine through Technology Development" in html
     assert "AGPL-3.0-or-later" in html

@@ -12,6 +12,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .records import Document, Line, Page
 
@@ -84,9 +85,7 @@ def reading_order(document: Document) -> list[TextLine]:
     furniture = _furniture_keys(document, body)
     result: list[TextLine] = []
     for page in document.pages:
-        lines = [
-            line for line in page.lines if _furniture_key(page, line, body) not in furniture
-        ]
+        lines = [line for line in page.lines if _furniture_key(page, line, body) not in furniture]
         lines = [line for line in lines if not _is_page_number(page, line, body)]
         result.extend(_page_in_reading_order(page, lines))
     return result
@@ -138,7 +137,7 @@ def _is_heading(line: TextLine, body: float) -> bool:
 def _line_pitch(lines: list[TextLine]) -> float:
     steps = [
         b.y0 - a.y0
-        for a, b in zip(lines, lines[1:])
+        for a, b in pairwise(lines)
         if a.page == b.page and a.column == b.column and 0 < b.y0 - a.y0 < 40
     ]
     return statistics.median(steps) if steps else 12.0

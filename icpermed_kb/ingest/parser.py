@@ -26,9 +26,26 @@ _EDITION = re.compile(r"^(?P<number>\d+)(?:st|nd|rd|th)\s+(?P<series>.*\bWorksho
 _PLACE_AND_DATES = re.compile(
     r"^(?P<place>[^\d]+?),\s*(?P<first>\d{1,2})\s*[–-]\s*(?P<last>\d{1,2})\s+(?P<month>[A-Za-z]+)\s+(?P<year>\d{4})$"
 )
-_MONTHS = {name: index for index, name in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august",
-     "september", "october", "november", "december"], start=1)}
+_MONTHS = {
+    name: index
+    for index, name in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 
 # Labels, matched on the start of a block with apostrophes folded and case ignored.
 _PEOPLE_LABELS = {
@@ -102,7 +119,7 @@ def _match_label(text: str) -> _Label | None:
     fixed = [*_PEOPLE_LABELS, *_MESSAGE_LABELS, _TITLE_LABEL, _TOPIC_LABEL, _AIM_LABEL, _PERSPECTIVES_LABEL]
     for label in sorted(fixed, key=len, reverse=True):
         if folded.startswith(label):
-            return _Label(label, text[: len(label)], text[len(label):].strip())
+            return _Label(label, text[: len(label)], text[len(label) :].strip())
     for pattern in (_PANEL_LABEL, _CONCLUSIONS_LABEL):
         if pattern.match(folded):
             return _Label(pattern.pattern, text, "")

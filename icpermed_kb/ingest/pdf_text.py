@@ -22,9 +22,7 @@ def read_document(data: bytes) -> Document:
     if not data:
         raise RefusedDocument("the file is empty")
     if len(data) > MAX_BYTES:
-        raise RefusedDocument(
-            f"the file is {len(data) / 1e6:.1f} MB, over the {MAX_BYTES // 1_000_000} MB limit"
-        )
+        raise RefusedDocument(f"the file is {len(data) / 1e6:.1f} MB, over the {MAX_BYTES // 1_000_000} MB limit")
     if b"%PDF-" not in data[:1024]:
         raise RefusedDocument("the file is not a PDF (no %PDF- header)")
     try:

@@ -22,7 +22,9 @@ class IngestResult:
     summary: object | None  # a LoadSummary, or None for a dry run
 
 
-def ingest(path: Path | str, *, dry_run: bool = False, progress: Callable[[str], None] = lambda _: None) -> IngestResult:
+def ingest(
+    path: Path | str, *, dry_run: bool = False, progress: Callable[[str], None] = lambda _: None
+) -> IngestResult:
     """Ingest one report PDF; raise RefusedDocument (nothing written) for bad input."""
     path = Path(path)
     try:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import cache
+from itertools import pairwise
 
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
@@ -44,7 +45,7 @@ class Vocabulary:
                 token = token.lower()
                 parts = token.split("-")
                 self.words.update(parts)
-                for left, right in zip(parts, parts[1:]):
+                for left, right in pairwise(parts):
                     self.compounds[f"{left}-{right}"] += 1
                     self.hyphen_prefixes[left] += 1
 

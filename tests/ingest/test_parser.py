@@ -41,7 +41,10 @@ def test_report_identity(parsed_report):
         5,
         "Siena, Italy",
     )
-    assert (parsed_report.start_date, parsed_report.end_date) == (datetime.date(2023, 11, 14), datetime.date(2023, 11, 15))
+    assert (parsed_report.start_date, parsed_report.end_date) == (
+        datetime.date(2023, 11, 14),
+        datetime.date(2023, 11, 15),
+    )
     assert parsed_report.page_count == 27
 
 
@@ -53,7 +56,12 @@ def test_chapters_numbers_titles_kinds_and_pages(parsed_report):
         ("IV", "Keynote Lectures", "keynotes", 8),
         ("V", "Session: Technologies in Personalised Medicine", "panel_session", 12),
         ("VI", "Session: Research and regulatory perspective for technology development", "panel_session", 16),
-        ("VII", "Sessions: Collaboration of research and healthcare providers to foster innovations", "panel_session", 20),
+        (
+            "VII",
+            "Sessions: Collaboration of research and healthcare providers to foster innovations",
+            "panel_session",
+            20,
+        ),
         ("VIII", "Session: ICPerMed ‘Best Practice in Personalised Medicine’ Recognition 2022-2023", "recognition", 24),
         ("IX", "Conclusion", "conclusion", 27),
     ]
@@ -74,12 +82,21 @@ def test_talks_per_chapter_and_speakers(parsed_report):
 def test_people_with_roles_and_affiliations(parsed_report):
     keynotes = parsed_report.sessions[3]
     assert [(p.role, p.name, p.affiliation, p.organisation, p.country) for p in keynotes.people] == [
-        ("moderator", "Monika Frenzel",
-         "International Coordinator in the Biology and Health Department of the French National Research Agency, France",
-         "French National Research Agency", "France"),
+        (
+            "moderator",
+            "Monika Frenzel",
+            "International Coordinator in the Biology and Health Department of the French National Research Agency, France",
+            "French National Research Agency",
+            "France",
+        ),
         ("speaker", "Kari Stefansson", "deCode genetics, Icelend", "deCode genetics", "Iceland"),
-        ("speaker", "Matthias Schwab", "Department of Clinical Pharmacology, University Hospital Tuebingen, Germany",
-         "University Hospital Tuebingen", "Germany"),
+        (
+            "speaker",
+            "Matthias Schwab",
+            "Department of Clinical Pharmacology, University Hospital Tuebingen, Germany",
+            "University Hospital Tuebingen",
+            "Germany",
+        ),
         ("speaker", "Francesco Dotta", "University of Siena, Italy", "University of Siena", "Italy"),
         ("speaker", "Simon Travers", "Hyrax Biosciences, Ireland", "Hyrax Biosciences", "Ireland"),
     ]
@@ -115,9 +132,11 @@ def test_real_compounds_keep_their_hyphen_at_a_line_end(parsed_report):
         "integrate in the electronic health record in order to perform scientific research and industrial cooperation."
     ]
     assert len(_containing(parsed_report, "non-small-cell")) == 1
-    assert len(_containing(parsed_report, "Ospedaliero-Universitaria")) + len(
-        _containing(parsed_report, "ospedaliero-universitaria")
-    ) == 1
+    assert (
+        len(_containing(parsed_report, "Ospedaliero-Universitaria"))
+        + len(_containing(parsed_report, "ospedaliero-universitaria"))
+        == 1
+    )
     assert _containing(parsed_report, "realworld") == []
     assert _containing(parsed_report, "fieldspecific") == []
 
@@ -132,7 +151,10 @@ def test_line_break_hyphens_are_joined(parsed_report):
 
 def test_spaced_dash_at_line_end_is_not_hyphenation(parsed_report):
     agenda = parsed_report.sessions[1].paragraphs
-    assert "Keynote Lecture: European Regional perspective - Presentation of activities concerning PM development and implementation." in agenda
+    assert (
+        "Keynote Lecture: European Regional perspective - Presentation of activities concerning PM development and implementation."
+        in agenda
+    )
 
 
 def test_typos_quotes_and_accents_are_kept(parsed_report):
@@ -161,9 +183,12 @@ def test_bullet_continued_across_a_column(parsed_report):
 def test_group_labels_of_sub_headed_lists(parsed_report):
     schwab = parsed_report.sessions[3].talks[1]
     groups = [(m.kind, m.group) for m in schwab.key_messages if m.kind == "discussion"]
-    assert groups == [("discussion", "")] * 2 + [
-        ("discussion", "How to bring PM to the patient and to clinical practice:")
-    ] * 4 + [("discussion", "Remaining challenges for bringing approaches in practice:")] * 2
+    assert (
+        groups
+        == [("discussion", "")] * 2
+        + [("discussion", "How to bring PM to the patient and to clinical practice:")] * 4
+        + [("discussion", "Remaining challenges for bringing approaches in practice:")] * 2
+    )
 
 
 def test_recommendations_with_their_lead_ins(parsed_report):

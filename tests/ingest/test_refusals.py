@@ -66,7 +66,9 @@ def database_state(ingested):
 
 
 @pytest.mark.parametrize("case", BAD_INPUTS)
-def test_bad_input_is_refused_and_writes_nothing(case, tmp_path, report_bytes, database_state, django_assert_max_num_queries):
+def test_bad_input_is_refused_and_writes_nothing(
+    case, tmp_path, report_bytes, database_state, django_assert_max_num_queries
+):
     make, expected = BAD_INPUTS[case]
     path = tmp_path / "input.pdf"
     path.write_bytes(make(report_bytes))
