@@ -14,7 +14,9 @@ from collections import Counter
 from functools import cache
 from itertools import pairwise
 
-_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st",
+                            # Unicode hyphens some renderers print for "-" (at line ends, too).
+                            "\u2010": "-", "\u2011": "-"})
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 _SUFFIXES = ("", "s", "es", "ed", "d", "ing", "al", "ly", "ation", "ations", "er", "ers")
 # Compounds of the report's domain that no word list knows and that its text may
@@ -98,13 +100,17 @@ def is_word(word: str) -> bool:
 def join_lines(lines: list[str], vocabulary: Vocabulary) -> str:
     """Join printed lines into one text, undoing line-break hyphenation only."""
     text = ""
-    for line in lines:
-        line = clean(line)
+    soft_break = False
+    for raw in lines:
+        line = clean(raw)
         if not line:
             continue
-        if not text:
-            text = line
+        if not text or soft_break:
+            # A soft hyphen at a line end is a line-break hyphen by definition.
+            text += line
+            soft_break = raw.rstrip().endswith("\u00ad")
             continue
+        soft_break = raw.rstrip().endswith("\u00ad")
         broken = re.search(r"([^\W\d_]+)-$", text)
         following = re.match(r"[^\W\d_]+", line)
         if broken and following and not text.endswith(" -"):
@@ -112,6 +118,8 @@ def join_lines(lines: list[str], vocabulary: Vocabulary) -> str:
                 text += line
             else:
                 text = text[:-1] + line
+        elif text.endswith("/") and not text.endswith(" /"):
+            text += line  # "level/" + "numbers": a slash is a break point with no space
         else:
             text += " " + line
     return text

@@ -78,9 +78,9 @@ PARAGRAPHS_AFTER_PEOPLE = {"VIII": 1}
 COMMON_CSS = """
 @page {
   @top-left { content: "%(report_name)s"; font-size: %(margin_font)s; color: #555;
-              vertical-align: bottom; padding-bottom: 3mm; }
+              vertical-align: bottom; padding-bottom: 3mm; padding-right: 5mm; white-space: nowrap; }
   @top-right { content: string(chapter); font-size: %(margin_font)s; color: #555;
-               text-align: right; vertical-align: bottom; padding-bottom: 3mm; }
+               text-align: right; vertical-align: bottom; padding-bottom: 3mm; padding-left: 5mm; }
   @bottom-center { content: %(footer)s; font-size: %(margin_font)s; color: #555;
                    vertical-align: top; padding-top: 3mm; }
 }
@@ -439,14 +439,21 @@ def expected_blocks(data: dict):
             if talk["topic"]:
                 yield "topic", f"{TALK_TOPIC_LABEL} {talk['topic']}"
             yield from (("paragraph", p) for p in talk["paragraphs"][:TALK_PARAGRAPHS_BEFORE])
-            kind = None
+            kind = group = None
             for km in talk["key_messages"]:
                 if km["kind"] != kind:
-                    kind = km["kind"]
+                    kind, group = km["kind"], None
                     yield "label", KEY_MESSAGE_LABEL_OVERRIDES.get((number, name, kind), KEY_MESSAGE_LABELS[kind])
+                if km["group"] and km["group"] != group:
+                    yield "group", km["group"]
+                group = km["group"] or group
                 yield "key_message", km["text"]
             yield from (("paragraph", p) for p in talk["paragraphs"][TALK_PARAGRAPHS_BEFORE:])
+        group = None
         for km in s["key_messages"]:
+            if km["group"] and km["group"] != group:
+                yield "group", km["group"]
+            group = km["group"] or group
             yield "key_message", km["text"]
         current = None
         for rec in s["recommendations"]:
@@ -477,14 +484,17 @@ def verify(pdf: Path, data: dict, layout: str) -> list[str]:
     for page in doc:
         w, h = page.rect.width, page.rect.height
         # header/footer as their separate text blocks (left box, right box, centre box)
-        heads.append([collapse(b[4]) for b in
-                      page.get_text("blocks", clip=pymupdf.Rect(0, 0, w, top))])
-        feet.append([collapse(b[4]) for b in
-                     page.get_text("blocks", clip=pymupdf.Rect(0, h - bottom, w, h))])
+        heads.append([collapse(b[4]) for b in page.get_text("blocks", clip=pymupdf.Rect(0, 0, w, top))])
+        feet.append([collapse(b[4]) for b in page.get_text("blocks", clip=pymupdf.Rect(0, h - bottom, w, h))])
         raw_bodies.append(page.get_text(clip=pymupdf.Rect(0, top, w, h - bottom)))
     bodies = [normalise_extracted(b, marker) for b in raw_bodies]
     # joined before normalising: a word hyphenated at the foot of a page goes on overleaf
-    body = normalise_extracted("\n".join(raw_bodies), marker)
+    body = normalise_extracted("\n".join(raw_bodies[2:]), marker)  # after cover and TOC
+    hyphenated = sum(b.count("\u2010\n") for b in raw_bodies)
+    if LAYOUTS[layout]["hyphens"] == "auto" and not hyphenated:
+        problems.append("no hyphenated line ends although hyphens: auto")
+    if LAYOUTS[layout]["hyphens"] != "auto" and hyphenated:
+        problems.append(f"{hyphenated} hyphenated line ends although hyphens: manual")
 
     # Cover and table of contents.
     cover = bodies[0]
@@ -516,8 +526,7 @@ def verify(pdf: Path, data: dict, layout: str) -> list[str]:
                 chapter = heading
         # left box then right box; a long chapter name may wrap, so compare sans spaces
         head = " ".join(heads[i])
-        if not (head.startswith(report_name) and
-                re.sub(r"\s", "", head) == re.sub(r"\s", "", report_name + chapter)):
+        if not (head.startswith(report_name) and re.sub(r"\s", "", head) == re.sub(r"\s", "", report_name + chapter)):
             problems.append(f"p.{i + 1} header {heads[i]!r}, expected {report_name!r} + {chapter!r}")
         foot = f"Page {i + 1} of {n}" if layout == "letter-one-column" else str(i + 1)
         if feet[i] != [foot]:
@@ -535,9 +544,13 @@ def verify(pdf: Path, data: dict, layout: str) -> list[str]:
             continue
         pos = found + len(needle)
         key_messages += what == "key_message"
+    total = sum(len(t["key_messages"]) for s in data["sessions"] for t in s["talks"])
+    total += sum(len(s["key_messages"]) for s in data["sessions"])
+    if key_messages != total:
+        problems.append(f"only {key_messages} of {total} key messages found in order")
     print(
-        f"{pdf}: {n} pages, {pdf.stat().st_size} bytes, {key_messages} key messages found "
-        f"in order, {len(problems)} problem(s)"
+        f"{pdf}: {n} pages, {pdf.stat().st_size} bytes, {key_messages}/{total} key messages "
+        f"found in order, {hyphenated} hyphenated line ends, {len(problems)} problem(s)"
     )
     return problems
 
