@@ -116,6 +116,8 @@ def _starts_block(previous: TextLine, line: TextLine, pitch: float, edges, body:
         return line.page != previous.page or line.y0 - previous.y1 > pitch
     if line.bold and line.bold_prefix.rstrip().endswith(":") and not previous.bold:
         return True
+    if previous.bold_prefix == previous.text and previous.text.endswith(":") and not line.bold:
+        return True  # text after a label that stands alone on its line is a block of its own
     same_flow = line.page == previous.page and line.column == previous.column and line.y0 > previous.y0
     if same_flow:
         return line.y0 - previous.y0 > pitch * 1.35
@@ -207,7 +209,9 @@ def _page_in_reading_order(page: Page, lines: list[Line]) -> list[TextLine]:
     margin = page.width * 0.02
     right_starters = [line for line, _ in lines if line.x0 >= middle - margin]
     left_enders = [line for line, _ in lines if line.x1 <= middle + margin and line.x0 < middle - margin]
-    two_columns = len(right_starters) >= 3 and len(left_enders) >= 3
+    # One line starting right of the middle is enough (a chapter's last page may hold a
+    # short right column); one-column pages have no such lines once headers are gone.
+    two_columns = len(right_starters) >= 1 and len(left_enders) >= 3
 
     def column_of(line: Line) -> int:
         if not two_columns:

@@ -68,7 +68,9 @@ class Vocabulary:
             return True  # "London-STS": hyphenation never capitalises the rest of a word
         if self.hyphen_prefixes[low_left] and not self._glued_prefix(low_left) and is_word(low_right):
             return True
-        if is_word(joined):
+        if is_word(joined) or any(
+            joined.endswith(suffix) and is_word(joined[: -len(suffix)]) for suffix in ("ing", "ed", "s", "es", "er")
+        ):
             return False
         return is_word(low_left) and is_word(low_right) and len(low_right) > 2
 
@@ -118,8 +120,6 @@ def join_lines(lines: list[str], vocabulary: Vocabulary) -> str:
                 text += line
             else:
                 text = text[:-1] + line
-        elif text.endswith("/") and not text.endswith(" /"):
-            text += line  # "level/" + "numbers": a slash is a break point with no space
         else:
             text += " " + line
     return text
