@@ -211,7 +211,7 @@ def _page_in_reading_order(page: Page, lines: list[Line]) -> list[TextLine]:
     left_enders = [line for line, _ in lines if line.x1 <= middle + margin and line.x0 < middle - margin]
     # One line starting right of the middle is enough (a chapter's last page may hold a
     # short right column); one-column pages have no such lines once headers are gone.
-    two_columns = len(right_starters) >= 1 and len(left_enders) >= 3
+    two_columns = len(right_starters) >= 1 and len(left_enders) >= 1
 
     def column_of(line: Line) -> int:
         if not two_columns:

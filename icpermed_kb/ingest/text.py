@@ -115,7 +115,9 @@ def join_lines(lines: list[str], vocabulary: Vocabulary) -> str:
         soft_break = raw.rstrip().endswith("\u00ad")
         broken = re.search(r"([^\W\d_]+)-$", text)
         following = re.match(r"[^\W\d_]+", line)
-        if broken and following and not text.endswith(" -"):
+        if broken and following and following.group(0) in ("and", "or"):
+            text += " " + line  # a suspended hyphen: "middle- and high-income"
+        elif broken and following and not text.endswith(" -"):
             if vocabulary.keeps_hyphen(broken.group(1), following.group(0)):
                 text += line
             else:
