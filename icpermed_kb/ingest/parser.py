@@ -263,9 +263,9 @@ class _Reader:
                 if mode == "aim":
                     session.aim = f"{session.aim}\n\n{text}" if session.aim else text
                 elif mode == "title":
-                    talk.title = f"{talk.title} {text}"
+                    talk.title = f"{talk.title} {text}".strip()
                 else:
-                    talk.topic = f"{talk.topic} {text}"
+                    talk.topic = f"{talk.topic} {text}".strip()
                 continue
             if mode == "conclusion":
                 lead = text  # a lead-in paragraph that the following bullets complete
