@@ -132,8 +132,13 @@ def _starts_block(previous: TextLine, line: TextLine, pitch: float, edges, body:
     return not (runs_on and (indented or previous_full or line.text[:1].islower()))
 
 
+def is_heading_size(size: float, body: float) -> bool:
+    """A heading is set clearly larger than body text."""
+    return size > body * 1.08
+
+
 def _is_heading(line: TextLine, body: float) -> bool:
-    return line.size > body * 1.08
+    return is_heading_size(line.size, body)
 
 
 def _line_pitch(lines: list[TextLine]) -> float:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import people
-from .layout import Block, TextLine, blocks, body_size, reading_order
+from .layout import Block, TextLine, blocks, body_size, is_heading_size, reading_order
 from .records import Document, KeyMessage, Person, Recommendation, RefusedDocument, Report, Session, Talk
 from .text import Vocabulary, clean, join_lines
 
@@ -131,7 +131,7 @@ def _block_text(block: Block, vocabulary: Vocabulary) -> str:
 
 
 def _is_heading(block: Block, body: float) -> bool:
-    return block.size > body * 1.08
+    return is_heading_size(block.size, body)
 
 
 def _split_chapters(text_blocks: list[Block], body: float, vocabulary: Vocabulary) -> list[tuple[str, list[Block]]]:
