@@ -1,6 +1,7 @@
 """The theme vocabulary: django-taggit tags with a description, a group and matching rules."""
 
 from django.db import models
+from django.urls import reverse
 from taggit.models import GenericTaggedItemBase, TagBase
 
 
@@ -21,6 +22,9 @@ class Theme(TagBase):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("theme-detail", args=[self.slug])
 
 
 class ThemedItem(GenericTaggedItemBase):

@@ -1,6 +1,7 @@
 """Recommendations: session conclusions, perspectives and the report's conclusion."""
 
 from django.db import models
+from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from icpermed_kb.models import ThemedItem
@@ -23,3 +24,10 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    @property
+    def anchor(self) -> str:
+        return f"rec-{self.pk}"
+
+    def get_absolute_url(self):
+        return f"{reverse('session-detail', args=[self.session.number.lower()])}#{self.anchor}"

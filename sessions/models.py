@@ -1,6 +1,7 @@
 """Report, Session, Talk and KeyMessage, with the QuerySets the views read through."""
 
 from django.db import models
+from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from icpermed_kb.models import ThemedItem
@@ -72,6 +73,9 @@ class Session(models.Model):
     def __str__(self):
         return f"{self.number}. {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("session-detail", args=[self.number.lower()])
+
 
 class Talk(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="talks")
@@ -89,6 +93,9 @@ class Talk(models.Model):
 
     def __str__(self):
         return f"{self.speaker}: {self.title or 'talk'}"
+
+    def get_absolute_url(self):
+        return reverse("talk-detail", args=[self.pk])
 
 
 class KeyMessage(models.Model):
@@ -122,3 +129,14 @@ class KeyMessage(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    @property
+    def anchor(self) -> str:
+        return f"km-{self.pk}"
+
+    def get_absolute_url(self):
+        """The statement's permalink: its anchor on the talk page, or on the session page for panel items."""
+        page = reverse("talk-detail", args=[self.talk_id]) if self.talk_id else reverse(
+            "session-detail", args=[self.session.number.lower()]
+        )
+        return f"{page}#{self.anchor}"

@@ -1,6 +1,7 @@
 """Speakers and their roles in sessions."""
 
 from django.db import models
+from django.urls import reverse
 
 
 class Speaker(models.Model):
@@ -15,6 +16,9 @@ class Speaker(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("speaker-detail", args=[self.slug])
 
 
 class SessionRole(models.Model):
