@@ -6,6 +6,8 @@ from taggit.managers import TaggableManager
 
 from icpermed_kb.models import ThemedItem
 
+from .querysets import RecommendationQuerySet
+
 
 class Recommendation(models.Model):
     KINDS = [("conclusion", "Conclusion"), ("perspective", "Perspective")]
@@ -17,6 +19,8 @@ class Recommendation(models.Model):
     order = models.PositiveIntegerField()
     page = models.PositiveIntegerField()
     themes = TaggableManager(through=ThemedItem, blank=True)
+
+    objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "order"]

@@ -6,6 +6,8 @@ from taggit.managers import TaggableManager
 
 from icpermed_kb.models import ThemedItem
 
+from .querysets import KeyMessageQuerySet, ReportQuerySet, SessionQuerySet, TalkQuerySet
+
 
 class Report(models.Model):
     """One ingested workshop report; identified by its series and number."""
@@ -21,24 +23,14 @@ class Report(models.Model):
     page_count = models.PositiveIntegerField()
     ingested_at = models.DateTimeField(auto_now=True)
 
+    objects = ReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-start_date"]
         constraints = [models.UniqueConstraint(fields=["series", "number"], name="one_report_per_edition")]
 
     def __str__(self):
         return f"{self.number}th {self.series}: {self.title}"
-
-
-class SessionQuerySet(models.QuerySet):
-    def in_report_order(self):
-        return self.order_by("report", "order")
-
-    def with_counts(self):
-        """Each session with its number of talks and of key messages (talks' and panel's)."""
-        return self.annotate(
-            talk_count=models.Count("talks", distinct=True),
-            message_count=models.Count("key_messages", distinct=True),
-        )
 
 
 class Session(models.Model):
@@ -87,6 +79,8 @@ class Talk(models.Model):
     page = models.PositiveIntegerField()
     themes = TaggableManager(through=ThemedItem, blank=True)
 
+    objects = TalkQuerySet.as_manager()
+
     class Meta:
         ordering = ["session", "order"]
         constraints = [models.UniqueConstraint(fields=["session", "order"], name="one_talk_per_position")]
@@ -117,6 +111,8 @@ class KeyMessage(models.Model):
     order = models.PositiveIntegerField()
     page = models.PositiveIntegerField()
     themes = TaggableManager(through=ThemedItem, blank=True)
+
+    objects = KeyMessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "talk__order", "order"]

@@ -3,6 +3,8 @@
 from django.db import models
 from django.urls import reverse
 
+from .querysets import SpeakerQuerySet
+
 
 class Speaker(models.Model):
     name = models.CharField(max_length=200)
@@ -10,6 +12,8 @@ class Speaker(models.Model):
     organisation = models.CharField(max_length=300, blank=True)
     country = models.CharField(max_length=100, blank=True)
     affiliation = models.CharField(max_length=500, blank=True, help_text="As first printed")
+
+    objects = SpeakerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,15 @@
+"""Named QuerySet methods for recommendations."""
+
+from django.db import models
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def in_report_order(self):
+        return self.order_by("session__report", "session__order", "order")
+
+    def for_listing(self):
+        """Recommendations with their session joined and themes prefetched, in report order."""
+        return self.select_related("session").prefetch_related("themes").in_report_order()
+
+    def of_report(self, report):
+        return self.filter(session__report=report)
