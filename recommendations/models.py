@@ -2,14 +2,16 @@
 
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from icpermed_kb.editing import EDIT_MARKS, Editable
 from icpermed_kb.models import ThemedItem
 
 from .querysets import RecommendationQuerySet
 
 
-class Recommendation(models.Model):
+class Recommendation(Editable):
     KINDS = [("conclusion", "Conclusion"), ("perspective", "Perspective")]
 
     session = models.ForeignKey("workshop_sessions.Session", on_delete=models.CASCADE, related_name="recommendations")
@@ -21,6 +23,7 @@ class Recommendation(models.Model):
     themes = TaggableManager(through=ThemedItem, blank=True)
 
     objects = RecommendationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=EDIT_MARKS)
 
     class Meta:
         ordering = ["session", "order"]

@@ -2,14 +2,16 @@
 
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from icpermed_kb.editing import EDIT_MARKS, Editable
 from icpermed_kb.models import ThemedItem
 
 from .querysets import KeyMessageQuerySet, ReportQuerySet, SessionQuerySet, TalkQuerySet
 
 
-class Report(models.Model):
+class Report(Editable):
     """One ingested workshop report; identified by its series and number."""
 
     title = models.CharField(max_length=300)
@@ -24,6 +26,7 @@ class Report(models.Model):
     ingested_at = models.DateTimeField(auto_now=True)
 
     objects = ReportQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=EDIT_MARKS)
 
     class Meta:
         ordering = ["-start_date"]
@@ -33,7 +36,7 @@ class Report(models.Model):
         return f"{self.number}th {self.series}: {self.title}"
 
 
-class Session(models.Model):
+class Session(Editable):
     """One chapter of the report, I–IX."""
 
     KINDS = [
@@ -57,6 +60,7 @@ class Session(models.Model):
     page = models.PositiveIntegerField()
 
     objects = SessionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=EDIT_MARKS)
 
     class Meta:
         ordering = ["report", "order"]
@@ -69,7 +73,7 @@ class Session(models.Model):
         return reverse("session-detail", args=[self.number.lower()])
 
 
-class Talk(models.Model):
+class Talk(Editable):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="talks")
     speaker = models.ForeignKey("speakers.Speaker", on_delete=models.PROTECT, related_name="talks")
     title = models.CharField(max_length=500, blank=True)
@@ -80,6 +84,7 @@ class Talk(models.Model):
     themes = TaggableManager(through=ThemedItem, blank=True)
 
     objects = TalkQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=EDIT_MARKS)
 
     class Meta:
         ordering = ["session", "order"]
@@ -92,7 +97,7 @@ class Talk(models.Model):
         return reverse("talk-detail", args=[self.pk])
 
 
-class KeyMessage(models.Model):
+class KeyMessage(Editable):
     """A key message of a talk, or a panel-discussion item of a session (talk empty)."""
 
     KINDS = [
@@ -113,6 +118,7 @@ class KeyMessage(models.Model):
     themes = TaggableManager(through=ThemedItem, blank=True)
 
     objects = KeyMessageQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=EDIT_MARKS)
 
     class Meta:
         ordering = ["session", "talk__order", "order"]

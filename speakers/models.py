@@ -2,11 +2,14 @@
 
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from icpermed_kb.editing import EDIT_MARKS, Editable
 
 from .querysets import SpeakerQuerySet
 
 
-class Speaker(models.Model):
+class Speaker(Editable):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     organisation = models.CharField(max_length=300, blank=True)
@@ -14,6 +17,7 @@ class Speaker(models.Model):
     affiliation = models.CharField(max_length=500, blank=True, help_text="As first printed")
 
     objects = SpeakerQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=EDIT_MARKS)
 
     class Meta:
         ordering = ["name"]
@@ -25,7 +29,7 @@ class Speaker(models.Model):
         return reverse("speaker-detail", args=[self.slug])
 
 
-class SessionRole(models.Model):
+class SessionRole(Editable):
     """A person as listed in a session: speaker, moderator, panellist or award winner."""
 
     ROLES = [
@@ -40,6 +44,7 @@ class SessionRole(models.Model):
     role = models.CharField(max_length=20, choices=ROLES)
     affiliation = models.CharField(max_length=500, blank=True, help_text="As printed in this session")
     order = models.PositiveIntegerField()
+    history = HistoricalRecords(excluded_fields=EDIT_MARKS)
 
     class Meta:
         ordering = ["session", "order"]
