@@ -1,0 +1,195 @@
+"""Filtered, faceted, paginated lists: what every list page and its JSON and CSV twins share.
+
+A list page is a FilterSet over a base QuerySet. Choice filters double as facets:
+each facet counts the current results per value. A single-choice facet (session,
+kind…) counts with its own filter lifted, so it shows what choosing another value
+would give; the theme facet counts within the current results, because choosing
+several themes narrows them (an item must carry every chosen theme).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet
+from django.http import QueryDict
+
+from icpermed_kb.models import Theme, ThemedItem
+
+THEMES = "themes"  # the facet path that counts ThemedItem rows rather than a column
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    multiple: bool
+    values: list[FacetValue]
+
+    @property
+    def selected(self) -> list[FacetValue]:
+        return [value for value in self.values if value.selected]
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """One applied filter value, with the query string that removes it."""
+
+    label: str
+    value: str
+    remove_query: str
+
+
+class ThemeFilter(django_filters.MultipleChoiceFilter):
+    """Items carrying every chosen theme (by slug)."""
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        content_type = ContentType.objects.get_for_model(queryset.model)
+        for slug in value:
+            tagged = ThemedItem.objects.filter(content_type=content_type, tag__slug=slug).values("object_id")
+            queryset = queryset.filter(id__in=tagged)
+        return queryset
+
+
+class FacetedFilterSet(django_filters.FilterSet):
+    """A FilterSet whose choice filters are also facets; `facet_paths` maps a filter to the field it counts."""
+
+    facet_paths: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, data=None, queryset=None, *, report=None, **kwargs):
+        self.report = report
+        super().__init__(data, queryset=queryset, **kwargs)
+        for name, choices in self.choices().items():
+            self.filters[name].extra["choices"] = choices
+            self.form.fields[name].choices = choices
+
+    def choices(self) -> dict[str, list[tuple[str, str]]]:
+        """The values each choice filter accepts, as (value, label), computed once per request."""
+        return {}
+
+    @staticmethod
+    def theme_choices() -> list[tuple[str, str]]:
+        return list(Theme.objects.order_by("order", "name").values_list("slug", "name"))
+
+    @staticmethod
+    def normalise(name: str, value) -> str:
+        """The facet value for a counted column value (session numerals are lower-cased in URLs)."""
+        return str(value).lower() if name == "session" else str(value)
+
+
+class FacetedListing:
+    """One request's view of a list: the filter form, the filtered items, one page of them, facets."""
+
+    def __init__(
+        self,
+        filterset_class: type[FacetedFilterSet],
+        data: QueryDict,
+        queryset: QuerySet,
+        *,
+        report=None,
+        per_page: int = 25,
+    ):
+        self.filterset_class = filterset_class
+        self.data = data.copy()
+        self.data.pop("page", None)
+        self.base_queryset = queryset
+        self.report = report
+        self.per_page = per_page
+        self.filterset = filterset_class(self.data, queryset=queryset, report=report)
+        self.is_valid = self.filterset.is_valid()
+        self.queryset = self.filterset.qs
+        self._count = None
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        return {name: [str(message) for message in messages] for name, messages in self.filterset.errors.items()}
+
+    @property
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.queryset.count()
+        return self._count
+
+    def page(self, number) -> Page:
+        """One page of results; a page number that is not a number, or out of range, gives the nearest page."""
+        paginator = Paginator(self.queryset, self.per_page)
+        paginator.count = self.count  # already counted: save the paginator's own COUNT query
+        return paginator.get_page(number)
+
+    def cleaned(self, name: str) -> list[str]:
+        value = self.filterset.form.cleaned_data.get(name)  # an invalid value is absent: it is not applied
+        if value in (None, "", []):
+            return []
+        return [str(item) for item in value] if isinstance(value, list | tuple) else [str(value)]
+
+    def facets(self) -> list[Facet]:
+        """Every facet with its values' counts under the current filters."""
+        facets = []
+        for name, path in self.filterset.facet_paths.items():
+            form_field = self.filterset.form.fields[name]
+            multiple = isinstance(self.filterset.filters[name], django_filters.MultipleChoiceFilter)
+            if multiple:
+                counted = self.queryset
+            else:
+                others = self.data.copy()
+                others.pop(name, None)
+                counted = self.filterset_class(others, queryset=self.base_queryset, report=self.report).qs
+            counts = self._counts(counted, path, name)
+            selected = set(self.cleaned(name))
+            values = [
+                FacetValue(str(value), str(label), counts.get(str(value), 0), str(value) in selected)
+                for value, label in form_field.choices
+                if value != ""
+            ]
+            facets.append(Facet(name=name, label=str(form_field.label), multiple=multiple, values=values))
+        return facets
+
+    def _counts(self, queryset: QuerySet, path: str, name: str) -> dict[str, int]:
+        if path == THEMES:
+            content_type = ContentType.objects.get_for_model(queryset.model)
+            rows = (
+                ThemedItem.objects.filter(content_type=content_type, object_id__in=queryset.values("id"))
+                .values_list("tag__slug")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+        else:
+            rows = queryset.order_by().values_list(path).annotate(n=Count("id", distinct=True))
+        return {self.filterset.normalise(name, value): n for value, n in rows if value not in (None, "")}
+
+    def active_filters(self, facets: list[Facet]) -> list[ActiveFilter]:
+        """The applied filter values, each with a query string that removes just that value."""
+        active = []
+        for facet in facets:
+            for value in facet.selected:
+                remaining = self.data.copy()
+                remaining.setlist(facet.name, [v for v in remaining.getlist(facet.name) if v != value.value])
+                active.append(ActiveFilter(label=facet.label, value=value.label, remove_query=remaining.urlencode()))
+        return active
+
+    @property
+    def query_prefix(self) -> str:
+        """The current filters ready to be followed by another parameter, e.g. `page=2`."""
+        query = self.data.urlencode()
+        return f"{query}&" if query else ""
+
+    def query_string(self, **changes) -> str:
+        """The current filters as a query string, with some parameters replaced."""
+        data = self.data.copy()
+        for key, value in changes.items():
+            data[key] = value
+        return data.urlencode()

@@ -1,0 +1,55 @@
+"""The twins of a page: the same data as JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+
+from icpermed_kb import representations
+from icpermed_kb.listing import FacetedListing
+
+
+def json_response(data: dict, *, status: int = 200) -> JsonResponse:
+    """JSON with non-ASCII text kept readable (the report is full of accents and dashes)."""
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
+    """A UTF-8 CSV download (with a byte-order mark, so spreadsheet programs read the accents)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def listing_payload(request, listing: FacetedListing, page, results: list[dict], facets) -> dict:
+    """A list page as JSON: the count, the page, the applied filters, the results and the facets."""
+
+    def link(number):
+        return request.build_absolute_uri("?" + listing.query_string(page=number))
+
+    return {
+        "count": listing.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "filters": {facet.name: [value.value for value in facet.selected] for facet in facets},
+        "results": results,
+        "facets": representations.facets(facets),
+    }
+
+
+def invalid_filters_payload(listing: FacetedListing) -> dict:
+    return {"error": "invalid filter values", "errors": listing.errors}
+
+
+def invalid_filters_text(listing: FacetedListing) -> HttpResponseBadRequest:
+    """A CSV request with filter values that mean nothing: say which, in one line."""
+    problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in listing.errors.items())
+    return HttpResponseBadRequest(f"Invalid filter values: {problems}\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,176 @@
+"""The search page's results: ranked hits from the search engine, filtered and faceted like the lists.
+
+The engine ranks the query within the chosen themes (an item must carry them all);
+session, kind, speaker and country are applied to the hits here, so each of those
+facets can count with its own filter lifted, exactly as on the key-message list.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page, Paginator
+from django.http import QueryDict
+
+from icpermed_kb.listing import Facet, FacetValue
+from icpermed_kb.models import ThemedItem
+from recommendations.models import Recommendation
+from sessions.filters import SearchFilter
+from sessions.models import KeyMessage
+
+BATCH = 500  # ids per IN (...) list: far below every engine's parameter limit
+SINGLE_FACETS = ("session", "kind", "speaker", "country")
+
+
+def batched(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+@dataclass
+class Result:
+    """One hit with what filters and facets read."""
+
+    type: str
+    id: int
+    score: float
+    session: str = ""
+    kind: str = ""
+    speaker: str = ""
+    country: str = ""
+    themes: frozenset[str] = frozenset()
+    item: object = None
+    snippet: str = ""
+
+    def value(self, name: str) -> str:
+        return getattr(self, name)
+
+
+class SearchResults:
+    """One search request: the filter form, the filtered ranked results, their facets and one page."""
+
+    def __init__(self, data: QueryDict, report, *, per_page: int = 20):
+        from icpermed_kb.search import get_engine
+
+        self.engine = get_engine()
+        self.query = clean_query_text(data.get("q", ""))
+        self.data = data.copy()
+        self.data.pop("page", None)
+        self.per_page = per_page
+        self.filterset = SearchFilter(self.data, queryset=KeyMessage.objects.of_report(report), report=report)
+        self.is_valid = self.filterset.is_valid()
+        chosen = self.filterset.form.cleaned_data
+        self.selected = {name: self._values(chosen.get(name)) for name in ("theme", *SINGLE_FACETS)}
+        self.hits = self._hits(report) if self.query else []
+        self.results = [result for result in self.hits if self._passes(result)]
+
+    @staticmethod
+    def _values(value) -> list[str]:
+        if value in (None, "", []):
+            return []
+        return [str(item) for item in value] if isinstance(value, list | tuple) else [str(value)]
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        return {name: [str(message) for message in messages] for name, messages in self.filterset.errors.items()}
+
+    @property
+    def count(self) -> int:
+        return len(self.results)
+
+    def _hits(self, report) -> list[Result]:
+        key_messages = self.filterset.qs  # themes applied in SQL
+        recommendations = self.filterset.filters["theme"].filter(
+            Recommendation.objects.of_report(report), self.selected["theme"]
+        )
+        hits = self.engine.search(self.query, key_messages=key_messages, recommendations=recommendations)
+        results = [Result(hit.type, hit.id, hit.score) for hit in hits]
+        self._describe(results)
+        return results
+
+    def _describe(self, results: list[Result]) -> None:
+        """Fill in each result's session, kind, speaker, country and themes, a few queries in all."""
+        by_key = {(result.type, result.id): result for result in results}
+        message_ids = [result.id for result in results if result.type == "key_message"]
+        recommendation_ids = [result.id for result in results if result.type == "recommendation"]
+        for ids in batched(message_ids):
+            for pk, session, kind, speaker, country in KeyMessage.objects.filter(id__in=ids).values_list(
+                "id", "session__number", "kind", "talk__speaker__slug", "talk__speaker__country"
+            ):
+                result = by_key[("key_message", pk)]
+                result.session, result.kind = session.lower(), kind
+                result.speaker, result.country = speaker or "", country or ""
+        for ids in batched(recommendation_ids):
+            for pk, session, kind in Recommendation.objects.filter(id__in=ids).values_list("id", "session__number", "kind"):
+                result = by_key[("recommendation", pk)]
+                result.session, result.kind = session.lower(), kind
+        types = ContentType.objects.get_for_models(KeyMessage, Recommendation)
+        themes: dict[tuple[str, int], set[str]] = {}
+        for type_name, model, ids in (("key_message", KeyMessage, message_ids), ("recommendation", Recommendation, recommendation_ids)):
+            for chunk in batched(ids):
+                rows = ThemedItem.objects.filter(content_type=types[model], object_id__in=chunk).values_list("object_id", "tag__slug")
+                for pk, slug in rows:
+                    themes.setdefault((type_name, pk), set()).add(slug)
+        for key, slugs in themes.items():
+            by_key[key].themes = frozenset(slugs)
+
+    def _passes(self, result: Result, *, lifting: str | None = None) -> bool:
+        for name in SINGLE_FACETS:
+            if name != lifting and self.selected[name] and result.value(name) != self.selected[name][0]:
+                return False
+        return True
+
+    def facets(self) -> list[Facet]:
+        """The same facets as the key-message list, counted over the hits."""
+        facets = []
+        for name in ("theme", *SINGLE_FACETS):
+            field = self.filterset.form.fields[name]
+            if name == "theme":
+                counts = Counter(slug for result in self.results for slug in result.themes)
+            else:
+                counts = Counter(result.value(name) for result in self.hits if self._passes(result, lifting=name))
+            selected = set(self.selected[name])
+            values = [
+                FacetValue(str(value), str(label), counts.get(str(value), 0), str(value) in selected)
+                for value, label in field.choices
+                if value != ""
+            ]
+            facets.append(Facet(name=name, label=str(field.label), multiple=name == "theme", values=values))
+        return facets
+
+    def page(self, number) -> Page:
+        """One page of results, with their items loaded and their snippets made."""
+        page = Paginator(self.results, self.per_page).get_page(number)
+        self._load(page.object_list)
+        return page
+
+    def _load(self, results: Iterable[Result]) -> None:
+        results = list(results)
+        messages = KeyMessage.objects.filter(id__in=[r.id for r in results if r.type == "key_message"]).for_listing()
+        recommendations = Recommendation.objects.filter(id__in=[r.id for r in results if r.type == "recommendation"]).for_listing()
+        items = {("key_message", item.id): item for item in messages}
+        items |= {("recommendation", item.id): item for item in recommendations}
+        snippets = self.engine.snippets(self.query, [hit for hit in _as_hits(results)])
+        for result in results:
+            result.item = items.get((result.type, result.id))
+            result.snippet = snippets.get((result.type, result.id), "")
+
+    def suggestion(self) -> str | None:
+        """A corrected query when nothing matched, else None."""
+        if self.results or not self.query:
+            return None
+        return self.engine.suggest(self.query)
+
+
+def _as_hits(results: list[Result]):
+    from icpermed_kb.search import Hit
+
+    return [Hit(type=result.type, id=result.id, score=result.score) for result in results]
+
+
+def clean_query_text(text: str) -> str:
+    """The query as typed, without NUL and control characters, for display and the engine."""
+    return "".join(character for character in text if character.isprintable() or character == " ")[:1000].strip()

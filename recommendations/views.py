@@ -1,0 +1,64 @@
+"""Public pages of the recommendations app: the filterable list and its JSON and CSV twins."""
+
+from django.shortcuts import render
+
+from icpermed_kb import representations
+from icpermed_kb.listing import FacetedListing
+from icpermed_kb.responses import (
+    csv_response,
+    invalid_filters_payload,
+    invalid_filters_text,
+    json_response,
+    listing_payload,
+)
+from sessions.views import current_report_or_404
+
+from .filters import RecommendationFilter
+from .models import Recommendation
+
+COLUMNS = ["id", "kind", "lead", "text", "session", "session_title", "themes", "page", "url"]
+
+
+def recommendation_list(request, format="html"):
+    """Session conclusions and perspectives, filtered by theme, session and kind."""
+    report = current_report_or_404()
+    queryset = Recommendation.objects.of_report(report).for_listing()
+    listing = FacetedListing(RecommendationFilter, request.GET, queryset, report=report)
+    absolute = request.build_absolute_uri
+    if format == "csv":
+        if not listing.is_valid:
+            return invalid_filters_text(listing)
+        rows = (
+            [
+                item.id,
+                item.kind,
+                item.lead,
+                item.text,
+                item.session.number,
+                item.session.title,
+                "; ".join(theme.name for theme in item.themes.all()),
+                item.page,
+                absolute(item.get_absolute_url()),
+            ]
+            for item in listing.queryset
+        )
+        return csv_response("recommendations.csv", COLUMNS, rows)
+    page = listing.page(request.GET.get("page"))
+    facets = listing.facets()
+    if format == "json":
+        if not listing.is_valid:
+            return json_response(invalid_filters_payload(listing), status=400)
+        results = [representations.recommendation(item, absolute) for item in page.object_list]
+        return json_response(listing_payload(request, listing, page, results, facets))
+    return render(
+        request,
+        "recommendations/recommendation_list.html",
+        {
+            "listing": listing,
+            "page": page,
+            "facets": facets,
+            "active_filters": listing.active_filters(facets),
+            "twins": [("JSON", "recommendation-list-json"), ("CSV", "recommendation-list-csv")],
+        },
+        status=200 if listing.is_valid else 400,
+    )

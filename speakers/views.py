@@ -1,0 +1,83 @@
+"""Public pages of the speakers app: the speaker list and each speaker's page."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from icpermed_kb import representations
+from icpermed_kb.listing import FacetedListing
+from icpermed_kb.responses import invalid_filters_payload, json_response, listing_payload
+from sessions.grouping import group_messages
+from sessions.models import KeyMessage, Talk
+from sessions.views import KIND_LABELS, current_report_or_404
+
+from .filters import SpeakerFilter
+from .models import SessionRole, Speaker
+
+
+def speaker_list(request, format="html"):
+    """Everyone listed in the report, filterable by role, country and organisation."""
+    report = current_report_or_404()
+    queryset = Speaker.objects.in_report(report).for_listing().with_talk_counts()
+    listing = FacetedListing(SpeakerFilter, request.GET, queryset, report=report, per_page=100)
+    page = listing.page(request.GET.get("page"))
+    facets = listing.facets()
+    if format == "json":
+        if not listing.is_valid:
+            return json_response(invalid_filters_payload(listing), status=400)
+        absolute = request.build_absolute_uri
+        results = [{**representations.speaker(item, absolute), "talks": item.talk_count} for item in page.object_list]
+        return json_response(listing_payload(request, listing, page, results, facets))
+    return render(
+        request,
+        "speakers/speaker_list.html",
+        {
+            "listing": listing,
+            "page": page,
+            "facets": facets,
+            "active_filters": listing.active_filters(facets),
+            "twins": [("JSON", "speaker-list-json")],
+        },
+        status=200 if listing.is_valid else 400,
+    )
+
+
+def speaker_detail(request, slug: str, format="html"):
+    """A speaker: affiliation, roles, talks and every key message credited to them."""
+    speaker = get_object_or_404(
+        Speaker.objects.prefetch_related(
+            Prefetch("roles", queryset=SessionRole.objects.select_related("session").order_by("session__order", "order")),
+            Prefetch("talks", queryset=Talk.objects.select_related("session").prefetch_related("themes").in_report_order()),
+        ),
+        slug=slug,
+    )
+    talks = list(speaker.talks.all())
+    messages = list(KeyMessage.objects.credited_to(speaker).select_related("session", "talk").prefetch_related("themes").in_report_order())
+    talk_by_id = {talk.id: talk for talk in talks}
+    for talk in talks:
+        talk.speaker = speaker
+    for message in messages:
+        message.talk = talk_by_id.get(message.talk_id, message.talk)
+    absolute = request.build_absolute_uri
+    if format == "json":
+        return json_response(
+            {
+                **representations.speaker(speaker, absolute),
+                "talks": [
+                    representations.talk(talk, absolute, [m for m in messages if m.talk_id == talk.id]) for talk in talks
+                ],
+            }
+        )
+    return render(
+        request,
+        "speakers/speaker_detail.html",
+        {
+            "speaker": speaker,
+            "crumbs": [("Speakers", reverse("speaker-list")), (speaker.name, None)],
+            "roles": speaker.roles.all(),
+            "talks": [(talk, group_messages([m for m in messages if m.talk_id == talk.id], KIND_LABELS)) for talk in talks],
+            "message_count": len(messages),
+        },
+    )
+
+
