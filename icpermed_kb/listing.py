@@ -70,10 +70,11 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     facet_paths: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, data=None, queryset=None, *, report=None, **kwargs):
+    def __init__(self, data=None, queryset=None, *, report=None, choices=None, **kwargs):
         self.report = report
         super().__init__(data, queryset=queryset, **kwargs)
-        for name, choices in self.choices().items():
+        self.choice_lists = self.choices() if choices is None else choices
+        for name, choices in self.choice_lists.items():
             self.filters[name].extra["choices"] = choices
             self.form.fields[name].choices = choices
 
@@ -147,7 +148,9 @@ class FacetedListing:
             else:
                 others = self.data.copy()
                 others.pop(name, None)
-                counted = self.filterset_class(others, queryset=self.base_queryset, report=self.report).qs
+                counted = self.filterset_class(
+                    others, queryset=self.base_queryset, report=self.report, choices=self.filterset.choice_lists
+                ).qs
             counts = self._counts(counted, path, name)
             selected = set(self.cleaned(name))
             values = [
