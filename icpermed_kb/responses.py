@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable
 
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, HttpResponseBadRequest
 
 from icpermed_kb import representations
 from icpermed_kb.listing import FacetedListing
 
 
-def json_response(data: dict, *, status: int = 200) -> JsonResponse:
-    """JSON with non-ASCII text kept readable (the report is full of accents and dashes)."""
-    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False, "indent": 2})
+# Like Django's json_script: <, > and & become \u escapes, so no JSON body can be read as markup.
+JSON_MARKUP_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_response(data: dict, *, status: int = 200) -> HttpResponse:
+    """JSON with non-ASCII text kept readable (the report is full of accents) and markup characters escaped."""
+    body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).translate(JSON_MARKUP_ESCAPES)
+    return HttpResponse(body, status=status, content_type="application/json")
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:

@@ -1,7 +1,7 @@
 """Named QuerySet methods the public pages read through, so each page costs a fixed number of queries."""
 
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 
 
 class ReportQuerySet(models.QuerySet):
@@ -61,7 +61,8 @@ class TalkQuerySet(models.QuerySet):
 
 class KeyMessageQuerySet(models.QuerySet):
     def in_report_order(self):
-        return self.order_by("session__report", "session__order", "talk__order", "order")
+        """Session by session: the talks' messages, then the panel discussion (which has no talk)."""
+        return self.order_by("session__report", "session__order", F("talk__order").asc(nulls_last=True), "order")
 
     def for_listing(self):
         """Key messages with session, talk and speaker joined and themes prefetched, in report order."""

@@ -1,0 +1,36 @@
+"""The home page and the served report PDF (query counts: tests/pages/test_query_counts.py)."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_the_sessions_with_counts(client, ingested):
+    response = client.get(reverse("home"))
+    html = response.content.decode()
+    sessions = list(response.context["sessions"])
+    assert [(s.number, s.talk_count, s.message_count) for s in sessions] == [
+        ("I", 0, 0),
+        ("II", 0, 0),
+        ("III", 5, 28),
+        ("IV", 4, 59),
+        ("V", 3, 49),
+        ("VI", 3, 53),
+        ("VII", 3, 39),
+        ("VIII", 3, 36),
+        ("IX", 0, 0),
+    ]
+    assert "Advancing Personalised Medicine through Technology Development" in html
+    assert "AGPL-3.0-or-later" in html
+
+
+def test_home_without_a_report(client):
+    response = client.get(reverse("home"))
+    assert (response.status_code, "No report yet" in response.content.decode()) == (200, True)
+
+
+def test_report_pdf_is_served(client):
+    response = client.get(reverse("report-pdf"))
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert b"".join(response.streaming_content)[:5] == b"%PDF-"
