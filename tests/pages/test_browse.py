@@ -145,7 +145,7 @@ def test_session_page_shows_people_talks_messages_and_provenance(client, kb):
     messages = list(KeyMessage.objects.filter(session=session).order_by("talk__order", "order"))
     anchors = re.findall(r'<li class="item" id="(km-\d+)">', html)
     assert sorted(anchors) == sorted(f"km-{message.id}" for message in messages)
-    pages = re.findall(r'href="/report.pdf#page=(\d+)" aria-label="Page \d+ of the report \(PDF\)">p\. \d+</a>', html)
+    pages = re.findall(r'href="/report.pdf#page=(\d+)" title="Page \d+ of the report \(PDF\)">p\. \d+</a>', html)
     recommendations = session.recommendations.all()
     assert Counter(map(int, pages)) == Counter(
         [session.page, *(t.page for t in session.talks.all()), *(m.page for m in messages), *(r.page for r in recommendations)]

@@ -1,0 +1,72 @@
+"""A new reader's walk through the site in real Chromium, with axe-core on every page type."""
+
+import re
+
+import pytest
+
+from sessions.models import KeyMessage
+from tests.browser.helpers import assert_accessible, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_new_reader_walks_from_home_to_a_cited_page(ingested_site, page):
+    page.goto("/")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="V. Session: Technologies in Personalised Medicine").click()
+    assert page.locator("h1").text_content() == "Session: Technologies in Personalised Medicine"
+    screenshot(page, "session")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="A Digital Twin for a proper use of medications.").click()
+    assert page.locator("h1").text_content() == "A Digital Twin for a proper use of medications."
+    screenshot(page, "talk")
+    assert_accessible(page)
+
+    page.locator("main .byline").get_by_role("link", name="Frédéric Dayan").click()
+    assert page.locator("h1").text_content() == "Frédéric Dayan"
+    screenshot(page, "speaker")
+    assert_accessible(page)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Key messages").click()
+    page.get_by_label("Data sharing, standards & privacy").check()
+    page.get_by_label("Regulation & ethics").check()
+    page.get_by_label("Session").select_option("vi")
+    page.get_by_role("button", name="Apply filters").click()
+    expected = KeyMessage.objects.filter(
+        session__number="VI", themes__slug="data-sharing-standards-privacy"
+    ).filter(themes__slug="regulation-ethics")
+    assert re.fullmatch(r"(\d+) results?", page.get_by_role("status").text_content()).group(1) == str(expected.count())
+    assert page.url.endswith("/key-messages/?theme=data-sharing-standards-privacy&theme=regulation-ethics&session=vi&kind=&speaker=&country=")
+    texts = page.locator(".results-list .item-text").all_text_contents()
+    assert texts == list(expected.in_report_order().values_list("text", flat=True))
+    screenshot(page, "key-messages-filtered")
+    assert_accessible(page)
+
+    first = expected.in_report_order().first()
+    link = page.locator(".results-list .page-ref").first
+    assert (link.text_content(), link.get_attribute("href")) == (f"p. {first.page}", f"/report.pdf#page={first.page}")
+    with page.expect_response(lambda response: "/report.pdf" in response.url) as pdf:
+        link.click()
+    assert (pdf.value.status, pdf.value.headers["content-type"]) == (200, "application/pdf")
+
+
+@pytest.mark.parametrize(
+    "path, heading",
+    [
+        ("/sessions/", "Sessions"),
+        ("/speakers/?country=Germany", "Speakers"),
+        ("/themes/", "Themes"),
+        ("/themes/regulation-ethics/", "Regulation & ethics"),
+        ("/recommendations/?kind=perspective", "Recommendations"),
+        ("/sessions/ix/", "Conclusion"),
+        ("/key-messages/?theme=no-such-theme", "Key messages"),
+        ("/talks/999999/", "Page not found"),
+    ],
+)
+def test_every_page_type_passes_axe(ingested_site, page, path, heading):
+    page.goto(path)
+    assert page.locator("h1").first.text_content() == heading
+    screenshot(page, "page" + re.sub(r"\W+", "-", path))
+    assert_accessible(page)
