@@ -12,7 +12,6 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from icpermed_kb import representations
 from icpermed_kb.listing import FacetedListing
 
-
 # Like Django's json_script: <, > and & become \u escapes, so no JSON body can be read as markup.
 JSON_MARKUP_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
