@@ -47,10 +47,6 @@ class Editable(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def is_edited(self) -> bool:
-        return self.edited_at is not None
-
     def save(self, *args, **kwargs):
         """Bump `version`, refusing (EditConflict) when the row is no longer at the version we hold."""
         if not self._state.adding and self.pk is not None and not kwargs.get("force_insert"):
@@ -64,6 +60,10 @@ class Editable(models.Model):
                 if kwargs.get("update_fields") is not None:
                     kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
+
+    @property
+    def is_edited(self) -> bool:
+        return self.edited_at is not None
 
 
 # Natural keys: what identifies an item across ingestions (edition, chapter, position).

@@ -3,6 +3,12 @@
 Rows are matched on natural keys (report edition, chapter number, position in
 the report), so loading the same report again changes nothing and a corrected
 PDF updates rows in place, keeping their ids.
+
+Editors' work is kept (see icpermed_kb/editing.py): a field listed in a row's
+`edited_fields` is never overwritten, an edited row is never deleted (nor is a
+row holding edited rows), an item whose natural key has a tombstone (an editor
+deleted it) is never brought back, and an item whose themes an editor changed
+keeps exactly those themes.
 """
 
 from __future__ import annotations
@@ -12,9 +18,11 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
-from icpermed_kb.models import Theme, ThemedItem
+from icpermed_kb import editing
+from icpermed_kb.models import Theme, ThemedItem, Tombstone
 from icpermed_kb.themes import ThemeRule, matching_slugs
 from recommendations.models import Recommendation
 from sessions.models import KeyMessage, Report, Session, Talk
@@ -22,24 +30,47 @@ from speakers.models import SessionRole, Speaker
 
 from . import records
 
+KEPT = "kept (edited)"  # an editor's value held against the report (or an edited row the report no longer has)
+NOT_RESTORED = "not restored (deleted by an editor)"
+
 
 @dataclass
 class LoadSummary:
-    """What a load did, per model: created, updated, unchanged, deleted."""
+    """What a load did, per model: created, updated, unchanged, deleted; and what it kept for editors.
+
+    An item counted "kept (edited)" differs from the report in a field an editor changed (their
+    value stays; its other fields are still brought up to date), or is an edited item the report
+    no longer holds (it stays).
+    """
 
     counts: dict[str, Counter] = field(default_factory=dict)
+    writes: int = 0
 
     def note(self, model: str, outcome: str, amount: int = 1) -> None:
         self.counts.setdefault(model, Counter())[outcome] += amount
+        if outcome in ("created", "updated", "deleted"):
+            self.writes += amount
 
     @property
     def changed(self) -> bool:
-        return any(counter["created"] or counter["updated"] or counter["deleted"] for counter in self.counts.values())
+        return self.writes > 0
+
+    @property
+    def kept_edited(self) -> int:
+        return sum(counter[KEPT] for model, counter in self.counts.items() if model != "themed items")
+
+    @property
+    def not_restored(self) -> int:
+        return sum(counter[NOT_RESTORED] for counter in self.counts.values())
 
     def lines(self) -> list[str]:
         order = ("created", "updated", "unchanged", "deleted")
         return [
-            f"{model}: " + ", ".join(f"{counter[outcome]} {outcome}" for outcome in order)
+            f"{model}: "
+            + ", ".join(
+                [f"{counter[outcome]} {outcome}" for outcome in order]
+                + [f"{counter[outcome]} {outcome}" for outcome in (KEPT, NOT_RESTORED) if counter[outcome]]
+            )
             for model, counter in self.counts.items()
         ]
 
@@ -49,35 +80,69 @@ def load_report(
 ) -> tuple[Report, LoadSummary]:
     """Write a parsed report (and the theme vocabulary) to the database atomically."""
     with transaction.atomic():
-        return _Loader(themes).load(report, filename=filename, sha256=sha256)
+        return _Loader(themes, filename).load(report, filename=filename, sha256=sha256)
+
+
+# A row holding edited rows is kept with them (deleting it would cascade to the editors' work).
+EDITED_CHILDREN = {
+    Session: ("talks", "key_messages", "recommendations", "roles"),
+    Talk: ("key_messages",),
+}
 
 
 class _Loader:
-    def __init__(self, themes: list[ThemeRule]):
+    def __init__(self, themes: list[ThemeRule], source: str):
         self.rules = themes
         self.summary = LoadSummary()
         self.tag_targets: list[tuple[object, tuple[str, ...]]] = []
+        self.reason = f"Ingestion of {source}"
+        self.tombstones = set(Tombstone.objects.values_list("model", "key"))
 
-    def upsert(self, model, lookup: dict, values: dict):
-        """Create or update one row, counting what happened; only changed rows are saved."""
-        instance = model.objects.filter(**lookup).first()
+    def deleted_by_editor(self, model, key: str) -> bool:
+        if (model._meta.label_lower, key) in self.tombstones:
+            self.summary.note(model._meta.verbose_name_plural, NOT_RESTORED)
+            return True
+        return False
+
+    def upsert(self, model, lookup: dict, values: dict, key: str):
+        """Create or update one row, counting what happened; only changed rows are saved.
+
+        Returns None, writing nothing, for an item an editor deleted; never overwrites a field
+        an editor changed.
+        """
         name = model._meta.verbose_name_plural
+        if self.deleted_by_editor(model, key):
+            return None
+        instance = model.objects.filter(**lookup).first()
         if instance is None:
-            instance = model.objects.create(**lookup, **values)
+            instance = model(**lookup, **values)
+            instance._change_reason = self.reason
+            instance.save()
             self.summary.note(name, "created")
             return instance
-        changed = [key for key, value in values.items() if getattr(instance, key) != value]
+        differs = [attr for attr, value in values.items() if getattr(instance, attr) != value]
+        held = [attr for attr in differs if attr in instance.edited_fields]
+        changed = [attr for attr in differs if attr not in held]
         if changed:
-            for key in changed:
-                setattr(instance, key, values[key])
+            for attr in changed:
+                setattr(instance, attr, values[attr])
+            instance._change_reason = self.reason
             instance.save(update_fields=changed)
-            self.summary.note(name, "updated")
-        else:
-            self.summary.note(name, "unchanged")
+        self.summary.note(name, KEPT if held else "updated" if changed else "unchanged")
+        if held and changed:
+            self.summary.writes += 1
         return instance
 
     def prune(self, queryset, keep_ids: set[int]) -> None:
-        stale_ids = list(queryset.exclude(id__in=keep_ids).values_list("id", flat=True))
+        """Delete the rows the report no longer has, except edited ones (and rows holding edited ones)."""
+        stale = queryset.exclude(id__in=keep_ids)
+        edited = Q(edited_at__isnull=False)
+        for relation in EDITED_CHILDREN.get(queryset.model, ()):
+            edited |= Q(**{f"{relation}__edited_at__isnull": False})
+        kept_ids = set(stale.filter(edited).values_list("id", flat=True))
+        if kept_ids:
+            self.summary.note(queryset.model._meta.verbose_name_plural, KEPT, len(kept_ids))
+        stale_ids = [pk for pk in stale.values_list("id", flat=True) if pk not in kept_ids]
         if stale_ids:
             if queryset.model in (Talk, KeyMessage, Recommendation):
                 content_type = ContentType.objects.get_for_model(queryset.model)
@@ -87,6 +152,7 @@ class _Loader:
 
     def load(self, parsed: records.Report, *, filename: str, sha256: str):
         theme_by_slug = self.load_themes()
+        report_key = editing.report_key(parsed.series, parsed.number)
         report = self.upsert(
             Report,
             {"series": parsed.series, "number": parsed.number},
@@ -99,10 +165,15 @@ class _Loader:
                 "sha256": sha256,
                 "page_count": parsed.page_count,
             },
+            report_key,
         )
+        if report is None:
+            return None, self.summary
         session_ids = set()
         for order, parsed_session in enumerate(parsed.sessions, start=1):
-            session_ids.add(self.load_session(report, order, parsed_session).id)
+            session = self.load_session(report, report_key, order, parsed_session)
+            if session is not None:
+                session_ids.add(session.id)
         self.prune(Session.objects.filter(report=report), session_ids)
         self.prune(Speaker.objects.filter(roles=None, talks=None), set())
         self.apply_themes(theme_by_slug)
@@ -111,7 +182,7 @@ class _Loader:
     def load_themes(self) -> dict[str, Theme]:
         themes = {}
         for order, rule in enumerate(self.rules, start=1):
-            themes[rule.slug] = self.upsert(
+            theme = self.upsert(
                 Theme,
                 {"slug": rule.slug},
                 {
@@ -121,11 +192,16 @@ class _Loader:
                     "patterns": list(rule.patterns),
                     "order": order,
                 },
+                rule.slug,
             )
+            if theme is not None:
+                themes[rule.slug] = theme
         return themes
 
-    def speaker(self, person: records.Person) -> Speaker:
+    def speaker(self, person: records.Person) -> Speaker | None:
         slug = slugify(person.name) or "speaker"
+        if self.deleted_by_editor(Speaker, slug):
+            return None
         existing = Speaker.objects.filter(slug=slug).first()
         if existing and not person.affiliation:
             return existing  # a talk heading names someone listed elsewhere: keep their details
@@ -140,9 +216,11 @@ class _Loader:
                 "country": person.country,
                 "affiliation": person.affiliation,
             },
+            slug,
         )
 
-    def load_session(self, report: Report, order: int, parsed: records.Session) -> Session:
+    def load_session(self, report: Report, report_key: str, order: int, parsed: records.Session) -> Session | None:
+        key = editing.session_key(report_key, parsed.number)
         session = self.upsert(
             Session,
             {"report": report, "number": parsed.number},
@@ -154,34 +232,48 @@ class _Loader:
                 "paragraphs": parsed.paragraphs,
                 "page": parsed.page,
             },
+            key,
         )
+        if session is None:
+            return None
         role_ids = set()
         for position, person in enumerate(parsed.people, start=1):
+            speaker = self.speaker(person)
+            if speaker is None:
+                continue
             role = self.upsert(
                 SessionRole,
-                {"speaker": self.speaker(person), "session": session, "role": person.role},
+                {"speaker": speaker, "session": session, "role": person.role},
                 {"affiliation": person.affiliation, "order": position},
+                editing.role_key(key, speaker.slug, person.role),
             )
-            role_ids.add(role.id)
+            if role is not None:
+                role_ids.add(role.id)
         self.prune(SessionRole.objects.filter(session=session), role_ids)
 
         talk_ids, message_ids = set(), set()
         for position, parsed_talk in enumerate(parsed.talks, start=1):
+            speaker = self.speaker(parsed_talk.speaker)
+            if speaker is None:
+                continue  # an editor deleted the speaker: their talk cannot come back either
             talk = self.upsert(
                 Talk,
                 {"session": session, "order": position},
                 {
-                    "speaker": self.speaker(parsed_talk.speaker),
+                    "speaker": speaker,
                     "title": parsed_talk.title,
                     "topic": parsed_talk.topic,
                     "paragraphs": parsed_talk.paragraphs,
                     "page": parsed_talk.page,
                 },
+                editing.talk_key(key, position),
             )
+            if talk is None:
+                continue
             talk_ids.add(talk.id)
             self.tag_targets.append((talk, (talk.title, talk.topic)))
-            message_ids |= self.load_messages(session, talk, parsed_talk.key_messages)
-        message_ids |= self.load_messages(session, None, parsed.key_messages)
+            message_ids |= self.load_messages(session, key, talk, position, parsed_talk.key_messages)
+        message_ids |= self.load_messages(session, key, None, None, parsed.key_messages)
         self.prune(Talk.objects.filter(session=session), talk_ids)
         self.prune(KeyMessage.objects.filter(session=session), message_ids)
 
@@ -196,45 +288,71 @@ class _Loader:
                     "text": parsed_recommendation.text,
                     "page": parsed_recommendation.page,
                 },
+                editing.recommendation_key(key, position),
             )
+            if recommendation is None:
+                continue
             recommendation_ids.add(recommendation.id)
             self.tag_targets.append((recommendation, (recommendation.text,)))
         self.prune(Recommendation.objects.filter(session=session), recommendation_ids)
         return session
 
-    def load_messages(self, session: Session, talk: Talk | None, messages: list[records.KeyMessage]) -> set[int]:
+    def load_messages(
+        self,
+        session: Session,
+        session_key: str,
+        talk: Talk | None,
+        talk_order: int | None,
+        messages: list[records.KeyMessage],
+    ) -> set[int]:
         ids = set()
         for position, parsed in enumerate(messages, start=1):
             message = self.upsert(
                 KeyMessage,
                 {"session": session, "talk": talk, "order": position},
                 {"kind": parsed.kind, "group": parsed.group, "text": parsed.text, "page": parsed.page},
+                editing.message_key(session_key, talk_order, position),
             )
+            if message is None:
+                continue
             ids.add(message.id)
             self.tag_targets.append((message, (message.text,)))
         return ids
 
     def apply_themes(self, themes: dict[str, Theme]) -> None:
-        """Add the rule tags each item should have and drop stale rule tags; editors' tags stay."""
+        """Add the rule tags each item should have and drop stale rule tags; editors' tags stay.
+
+        An item whose themes an editor changed ("themes" in its edited_fields) keeps exactly the
+        themes it has: the rules neither add nor remove any (a rule theme the editor removed stays
+        removed); the tags the rules would have changed are counted as kept.
+        """
         content_types = ContentType.objects.get_for_models(Talk, KeyMessage, Recommendation)
         wanted: set[tuple[int, int, int]] = set()
+        frozen: set[tuple[int, int]] = set()
         for item, texts in self.tag_targets:
             content_type = content_types[type(item)]
+            if "themes" in item.edited_fields:
+                frozen.add((content_type.id, item.id))
             for slug in matching_slugs(self.rules, *texts):
-                wanted.add((content_type.id, item.id, themes[slug].id))
+                if slug in themes:  # not a theme an editor deleted
+                    wanted.add((content_type.id, item.id, themes[slug].id))
         targets = {(content_types[type(item)].id, item.id) for item, _ in self.tag_targets}
         existing = {
             (row.content_type_id, row.object_id, row.tag_id): row
             for row in ThemedItem.objects.filter(content_type__in=content_types.values())
             if (row.content_type_id, row.object_id) in targets
         }
-        missing = [
-            ThemedItem(content_type_id=ct, object_id=obj, tag_id=tag, by_rule=True)
-            for ct, obj, tag in sorted(wanted - existing.keys())
-        ]
-        ThemedItem.objects.bulk_create(missing)
-        stale = [row.id for key, row in existing.items() if row.by_rule and key not in wanted]
+        missing = sorted(wanted - existing.keys())
+        stale = [key for key, row in existing.items() if row.by_rule and key not in wanted]
+        held = [key for key in [*missing, *stale] if key[:2] in frozen]
+        missing = [key for key in missing if key[:2] not in frozen]
+        stale = [existing[key].id for key in stale if key[:2] not in frozen]
+        ThemedItem.objects.bulk_create(
+            [ThemedItem(content_type_id=ct, object_id=obj, tag_id=tag, by_rule=True) for ct, obj, tag in missing]
+        )
         ThemedItem.objects.filter(id__in=stale).delete()
         self.summary.note("themed items", "created", len(missing))
         self.summary.note("themed items", "deleted", len(stale))
         self.summary.note("themed items", "unchanged", len(wanted & existing.keys()))
+        if held:
+            self.summary.note("themed items", KEPT, len(held))

@@ -21,4 +21,10 @@ class Command(BaseCommand):
             return
         for line in result.summary.lines():
             self.stdout.write(f"  {line}")
+        summary = result.summary
+        if summary.kept_edited or summary.not_restored:
+            self.stdout.write(
+                f"Kept editors' work: {summary.kept_edited} edited items kept, "
+                f"{summary.not_restored} deleted items not restored."
+            )
         self.stdout.write(self.style.SUCCESS("Done." if result.summary.changed else "Done: nothing changed."))
