@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from icpermed_kb.ingest.loader import load_report
+from icpermed_kb.ingest.loader import KEPT, NOT_RESTORED, load_report
 from icpermed_kb.ingest.pipeline import ingest
 from icpermed_kb.models import Theme, ThemedItem
 from icpermed_kb.themes import load_vocabulary
@@ -93,3 +93,141 @@ def test_speakers_carry_organisation_and_roles(ingested):
     moltzen = Speaker.objects.get(slug="ejner-moltzen")
     assert sorted(moltzen.roles.values_list("session__number", "role")) == [("III", "speaker"), ("V", "moderator")]
     assert list(Talk.objects.filter(speaker=moltzen).values_list("session__number", flat=True)) == ["III"]
+
+
+# --- editors' work survives re-ingestion (the admin sets these marks; see tests/admin/)
+
+
+def mark_edited(item, **values):
+    """What the admin does: change fields and list them in edited_fields."""
+    import django.utils.timezone
+
+    for name, value in values.items():
+        if name != "themes":
+            setattr(item, name, value)
+    item.edited_fields = sorted(values)
+    item.edited_at = django.utils.timezone.now()
+    item.save()
+    return item
+
+
+def corrected_load(parsed, **kwargs):
+    return load_report(
+        parsed, filename="corrected.pdf", sha256="1" * 64, themes=load_vocabulary(ROOT / "fixtures" / "themes.toml")
+    )
+
+
+def weber_message(order=1):
+    return KeyMessage.objects.get(talk__speaker__name="Silvio Weber", order=order)
+
+
+def test_reingestion_never_overwrites_an_edited_field(ingested):
+    message = mark_edited(weber_message(), text="An editor's wording.")
+    again = ingest(REPORT_PDF)
+    message.refresh_from_db()
+    assert message.text == "An editor's wording."
+    assert again.summary.counts["key messages"][KEPT] == 1
+    assert again.summary.kept_edited == 1
+    assert again.summary.changed is False  # idempotent: nothing written
+    assert KeyMessage.objects.count() == 264
+
+
+def test_corrected_report_updates_unedited_fields_of_edited_items_in_place(ingested, parsed_report):
+    message = mark_edited(weber_message(), text="An editor's wording.")
+    corrected = copy.deepcopy(parsed_report)
+    printed = corrected.sessions[4].talks[2].key_messages[0]
+    printed.text, printed.page = "The corrected PDF's wording.", 99
+    _, summary = corrected_load(corrected)
+    message.refresh_from_db()
+    assert (message.pk, message.text, message.page) == (weber_message().pk, "An editor's wording.", 99)
+    assert summary.counts["key messages"][KEPT] == 1 and summary.changed
+
+
+def test_edited_items_the_report_no_longer_has_are_kept(ingested, parsed_report):
+    corrected = copy.deepcopy(parsed_report)
+    weber = corrected.sessions[4].talks[2]
+    last = mark_edited(weber_message(len(weber.key_messages)), page=1)
+    weber.key_messages.pop()
+    corrected.sessions[4].talks.pop()  # the whole talk is gone from the corrected PDF
+    unedited_neighbour = weber_message(1)
+    _, summary = corrected_load(corrected)
+    assert KeyMessage.objects.filter(pk=last.pk).exists()
+    assert Talk.objects.filter(pk=last.talk_id).exists()  # it holds an edited message: kept with it
+    assert not KeyMessage.objects.filter(pk=unedited_neighbour.pk).exists()
+    assert summary.counts["talks"][KEPT] == 1 and summary.counts["key messages"][KEPT] == 1
+
+
+def test_a_deleted_item_stays_deleted(ingested):
+    from icpermed_kb.editing import natural_key
+    from icpermed_kb.models import Tombstone
+
+    message = weber_message(2)
+    Tombstone.objects.create(model="workshop_sessions.keymessage", key=natural_key(message))
+    message.delete()
+    session = Session.objects.get(number="VIII")
+    Tombstone.objects.create(model="workshop_sessions.session", key=natural_key(session))
+    session.delete()
+    again = ingest(REPORT_PDF)
+    assert not KeyMessage.objects.filter(talk__speaker__name="Silvio Weber", order=2).exists()
+    assert not Session.objects.filter(number="VIII").exists()
+    assert again.summary.counts["key messages"][NOT_RESTORED] == 1
+    assert again.summary.counts["sessions"][NOT_RESTORED] == 1
+    assert again.summary.not_restored == 2
+    # Only the people of the deleted session, left with no role and no talk, were cleaned up.
+    assert set(again.summary.counts["speakers"]) == {"unchanged", "deleted"}
+    assert ingest(REPORT_PDF).summary.changed is False
+    Tombstone.objects.filter(model="workshop_sessions.session").delete()  # "restore" in the admin
+    assert ingest(REPORT_PDF).summary.counts["sessions"]["created"] == 1
+
+
+def test_a_deleted_theme_is_not_recreated_nor_applied(ingested):
+    from icpermed_kb.models import Tombstone
+
+    Tombstone.objects.create(model="core.theme", key="imaging")
+    Theme.objects.filter(slug="imaging").delete()
+    ingest(REPORT_PDF)
+    assert not Theme.objects.filter(slug="imaging").exists()
+    assert not ThemedItem.objects.filter(tag__slug="imaging").exists()
+
+
+def test_themes_an_editor_changed_are_left_alone_by_the_rules(ingested):
+    message = KeyMessage.objects.get(text__startswith="Insertion-deletions (indels) occur")
+    assert list(message.themes.values_list("slug", flat=True)) == ["genomics-omics"]
+    message.themes.set([Theme.objects.get(slug="imaging")])  # the editor removed the rule theme
+    mark_edited(message, themes=None)
+    again = ingest(REPORT_PDF)
+    assert list(message.themes.values_list("slug", flat=True)) == ["imaging"]
+    assert again.summary.counts["themed items"][KEPT] == 1  # the rule tag not put back
+    assert again.summary.changed is False
+
+
+def test_curated_speaker_details_survive(ingested):
+    speaker = Speaker.objects.get(slug="ejner-moltzen")
+    mark_edited(speaker, organisation="Curated organisation", country="Denmark")
+    ingest(REPORT_PDF)
+    speaker.refresh_from_db()
+    assert (speaker.organisation, speaker.country) == ("Curated organisation", "Denmark")
+
+
+def test_ingestion_writes_history_without_a_user(ingested):
+    message = weber_message()
+    (record,) = message.history.all()
+    assert (record.history_user, record.history_type, record.history_change_reason) == (
+        None,
+        "+",
+        "Ingestion of icpermed-workshop-2023-siena.pdf",
+    )
+
+
+def test_command_prints_what_it_kept(ingested):
+    import io
+
+    from django.core.management import call_command
+
+    mark_edited(weber_message(), text="An editor's wording.")
+    out = io.StringIO()
+    call_command("ingest_report", str(REPORT_PDF), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "  key messages: 0 created, 0 updated, 263 unchanged, 0 deleted, 1 kept (edited)" in lines
+    assert "Kept editors' work: 1 edited items kept, 0 deleted items not restored." in lines
+    assert lines[-1] == "Done: nothing changed."

@@ -94,6 +94,8 @@ class _Loader:
     def __init__(self, themes: list[ThemeRule], source: str):
         self.rules = themes
         self.summary = LoadSummary()
+        # Each item with the printed texts its rule themes come from: the report's, not an editor's
+        # rewording (rule themes follow the report; editors change themes explicitly).
         self.tag_targets: list[tuple[object, tuple[str, ...]]] = []
         self.reason = f"Ingestion of {source}"
         self.tombstones = set(Tombstone.objects.values_list("model", "key"))
@@ -271,7 +273,7 @@ class _Loader:
             if talk is None:
                 continue
             talk_ids.add(talk.id)
-            self.tag_targets.append((talk, (talk.title, talk.topic)))
+            self.tag_targets.append((talk, (parsed_talk.title, parsed_talk.topic)))
             message_ids |= self.load_messages(session, key, talk, position, parsed_talk.key_messages)
         message_ids |= self.load_messages(session, key, None, None, parsed.key_messages)
         self.prune(Talk.objects.filter(session=session), talk_ids)
@@ -293,7 +295,7 @@ class _Loader:
             if recommendation is None:
                 continue
             recommendation_ids.add(recommendation.id)
-            self.tag_targets.append((recommendation, (recommendation.text,)))
+            self.tag_targets.append((recommendation, (parsed_recommendation.text,)))
         self.prune(Recommendation.objects.filter(session=session), recommendation_ids)
         return session
 
@@ -316,7 +318,7 @@ class _Loader:
             if message is None:
                 continue
             ids.add(message.id)
-            self.tag_targets.append((message, (message.text,)))
+            self.tag_targets.append((message, (parsed.text,)))
         return ids
 
     def apply_themes(self, themes: dict[str, Theme]) -> None:

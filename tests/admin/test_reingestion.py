@@ -1,0 +1,77 @@
+"""The whole loop through the admin on the bundled report: edit, delete, re-ingest; the editors'
+work is still there, in the history, on the public pages (and found by search)."""
+
+import pytest
+from django.urls import reverse
+
+from icpermed_kb.ingest.loader import KEPT, NOT_RESTORED
+from icpermed_kb.ingest.pipeline import ingest
+from icpermed_kb.models import Theme, Tombstone
+from sessions.models import KeyMessage
+from tests.admin.conftest import form_data
+from tests.conftest import REPORT_PDF
+
+pytestmark = pytest.mark.django_db
+
+EDITED = "Over 10,000 patients have been treated with proton therapy at PSI (edited)."
+
+
+def change_url(message):
+    return reverse("admin:workshop_sessions_keymessage_change", args=[message.pk])
+
+
+def test_edits_and_deletions_survive_reingestion(editor_client, editor, ingested):
+    message = KeyMessage.objects.get(talk__speaker__name="Silvio Weber", order=1)
+    doomed = KeyMessage.objects.get(talk__speaker__name="Silvio Weber", order=2)
+    rule_themes = set(message.themes.values_list("slug", flat=True))
+    imaging = Theme.objects.get(slug="imaging")
+    assert "imaging" not in rule_themes
+
+    data = form_data(editor_client.get(change_url(message)))
+    data["text"] = EDITED
+    data["themes"] = [str(imaging.pk)]  # every rule theme unticked, Imaging ticked
+    assert editor_client.post(change_url(message), data).status_code == 302
+    delete = reverse("admin:workshop_sessions_keymessage_delete", args=[doomed.pk])
+    assert editor_client.post(delete, {"post": "yes"}).status_code == 302
+
+    again = ingest(REPORT_PDF)
+
+    message.refresh_from_db()
+    assert message.text == EDITED
+    assert list(message.themes.values_list("slug", flat=True)) == ["imaging"]
+    assert KeyMessage.objects.filter(pk=message.pk).count() == 1
+    assert not KeyMessage.objects.filter(talk=message.talk, order=2).exists()
+    assert Tombstone.objects.filter(model="workshop_sessions.keymessage").count() == 1
+    assert again.summary.counts["key messages"][KEPT] == 1
+    assert again.summary.counts["key messages"][NOT_RESTORED] == 1
+    assert again.summary.counts["themed items"][KEPT] == len(rule_themes)
+    assert again.summary.changed is False
+
+    history = editor_client.get(reverse("admin:workshop_sessions_keymessage_history", args=[message.pk]))
+    html = history.content.decode()
+    assert "alice" in html and EDITED in html and "Themes: +Imaging" in html
+
+    public = editor_client.get(message.get_absolute_url().split("#")[0]).content.decode()
+    assert EDITED in public
+    assert 'href="/themes/imaging/"' in public
+    assert doomed.text not in public
+
+
+def test_admin_save_updates_the_public_page_at_once(editor_client, ingested):
+    message = KeyMessage.objects.get(talk__speaker__name="Silvio Weber", order=1)
+    data = form_data(editor_client.get(change_url(message)))
+    data["text"] = EDITED
+    editor_client.post(change_url(message), data)
+    assert EDITED in editor_client.get(message.get_absolute_url().split("#")[0]).content.decode()
+
+
+def test_ingestion_with_history_stays_fast(db):
+    import time
+
+    start = time.perf_counter()
+    ingest(REPORT_PDF)
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    ingest(REPORT_PDF)
+    second = time.perf_counter() - start
+    assert first < 20 and second < 20, (first, second)
