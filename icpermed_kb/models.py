@@ -78,3 +78,7 @@ class Tombstone(models.Model):
 
     def __str__(self):
         return self.description or self.key
+
+
+# The search index's tables (icpermed_kb/search/models.py).
+from icpermed_kb.search.models import SearchDocument, SearchWord  # noqa: E402, F401

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 
 from icpermed_kb.themes import load_vocabulary
 
@@ -44,5 +45,8 @@ def ingest(
 
     progress("Writing to the database")
     rules = load_vocabulary(settings.THEME_VOCABULARY)
-    _, summary = load_report(report, filename=path.name, sha256=hashlib.sha256(data).hexdigest(), themes=rules)
+    from icpermed_kb.search.index import deferred
+
+    with transaction.atomic(), deferred():  # the search index is written once, at the end, in the same transaction
+        _, summary = load_report(report, filename=path.name, sha256=hashlib.sha256(data).hexdigest(), themes=rules)
     return IngestResult(report=report, summary=summary)

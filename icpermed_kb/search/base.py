@@ -1,0 +1,169 @@
+"""The search interface, and everything in it that does not depend on the engine."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.utils.safestring import SafeString, mark_safe
+
+from .index import KEY_MESSAGE, RECOMMENDATION, document_id, item_of
+from .query import MAX_LENGTH, Query, parse
+from .snippets import marked_positions, render
+from .text import STOP_WORDS, clean, similarity, stem, words
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from recommendations.models import Recommendation
+    from sessions.models import KeyMessage
+
+SUGGEST_THRESHOLD = 0.4  # pg_trgm similarity; PostgreSQL's candidate filter (% at 0.3) is looser
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One result: the item's type and id, its score (higher is better), and `partial` if it lacks some words."""
+
+    type: str  # "key_message" | "recommendation"
+    id: int
+    score: float
+    partial: bool = False
+
+
+Restriction = tuple[str, list]
+
+
+class SearchEngine:
+    """Search key messages and recommendations; subclasses run the SQL of one database vendor."""
+
+    id_column = "id"  # how the engine's SQL names the SearchDocument id
+
+    def __init__(self, using: str = "default"):
+        self.using = using
+
+    @property
+    def connection(self):
+        return connections[self.using]
+
+    def search(
+        self,
+        query: str,
+        *,
+        key_messages: QuerySet[KeyMessage] | None = None,
+        recommendations: QuerySet[Recommendation] | None = None,
+    ) -> list[Hit]:
+        """All items matching `query`, best first, among the given querysets (None: all of that type)."""
+        parsed = parse(query)
+        restriction = self._restriction(key_messages, recommendations) if parsed else None
+        if restriction is None:
+            return []
+        rows = self._match(parsed, restriction)
+        if rows or len(parsed.groups) < 2:
+            return [Hit(*item_of(document), score) for document, score in rows]
+        # Nothing has every word: rank the items by how many of the words they have, then by score.
+        counts: Counter[int] = Counter()
+        for index in range(len(parsed.groups)):
+            counts.update(document for document, _ in self._match(parsed.single(index), restriction))
+        scores = dict(self._match(parsed.any_of(), restriction))
+        ranked = sorted(counts, key=lambda document: (-counts[document], -scores.get(document, 0.0), document))
+        return [Hit(*item_of(document), scores.get(document, 0.0), partial=True) for document in ranked]
+
+    def snippets(self, query: str, hits: list[Hit]) -> dict[tuple[str, int], SafeString]:
+        """Each hit's own text as safe HTML: escaped, matched words in <mark>, cut around the matches if long."""
+        texts = self._texts([(hit.type, hit.id) for hit in hits])
+        if not texts:
+            return {}
+        parsed = parse(query)
+        documents = {document_id(*key): key for key in texts}
+        highlighted = self._highlight(parsed.any_of(), list(documents)) if parsed else {}
+        return {
+            key: mark_safe(
+                render(texts[key], marked_positions(highlighted[document]) if document in highlighted else None)
+            )
+            for document, key in documents.items()
+        }
+
+    def suggest(self, query: str) -> str | None:
+        """The query with each word the index does not know replaced by the closest known word, or None."""
+        text = clean(query[: MAX_LENGTH * 4])[:MAX_LENGTH]
+        corrections: dict[str, str | None] = {}
+        replacements = []
+        for start, end, word in words(text):
+            if len(word) < 3 or word.isdigit() or word in STOP_WORDS:
+                continue
+            if word not in corrections:
+                corrections[word] = None if self._known(stem(word)) else self._closest(word)
+            if corrections[word]:
+                replacements.append((start, end, corrections[word]))
+        if not replacements:
+            return None
+        for start, end, replacement in reversed(replacements):
+            text = text[:start] + replacement + text[end:]
+        return text
+
+    def _closest(self, word: str) -> str | None:
+        scored = [
+            (similarity(word, candidate), documents, candidate)
+            for candidate, documents in self._candidates(word)
+            if candidate != word
+        ]
+        scored = [entry for entry in scored if entry[0] >= SUGGEST_THRESHOLD]
+        if not scored:
+            return None
+        return min(scored, key=lambda entry: (-entry[0], -entry[1], entry[2]))[2]
+
+    def _texts(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        from recommendations.models import Recommendation
+        from sessions.models import KeyMessage
+
+        texts = {}
+        for kind, model in ((KEY_MESSAGE, KeyMessage), (RECOMMENDATION, Recommendation)):
+            ids = [pk for item_kind, pk in keys if item_kind == kind]
+            for start in range(0, len(ids), 500):
+                rows = model._base_manager.using(self.using).filter(id__in=ids[start : start + 500])
+                texts.update(((kind, pk), text) for pk, text in rows.values_list("id", "text"))
+        return texts
+
+    def _restriction(self, key_messages, recommendations) -> Restriction | None:
+        """SQL limiting the documents to the querysets' items; None when that leaves nothing."""
+        if key_messages is None and recommendations is None:
+            return "", []
+        column, parts, params = self.id_column, [], []
+        for bit, queryset in enumerate((key_messages, recommendations)):  # bit: document_id's type bit
+            if queryset is None:
+                parts.append(f"({column} & 1) = {bit}")
+                continue
+            if queryset.query.is_empty():
+                continue
+            try:
+                compiler = queryset.order_by().values("pk").query.get_compiler(using=self.using)
+                sql, subquery_params = compiler.as_sql()
+            except EmptyResultSet:
+                continue
+            parts.append(f"(({column} & 1) = {bit} AND ({column} >> 1) IN ({sql}))")
+            params.extend(subquery_params)
+        if not parts:
+            return None
+        return " AND (" + " OR ".join(parts) + ")", params
+
+    # What each engine implements.
+
+    def _match(self, query: Query, restriction: Restriction) -> list[tuple[int, float]]:
+        """(document id, score) of the matching documents, best first; higher scores are better."""
+        raise NotImplementedError
+
+    def _highlight(self, query: Query, documents: list[int]) -> dict[int, str]:
+        """The body lexemes of these documents with the words matching `query` between [ and ]."""
+        raise NotImplementedError
+
+    def _known(self, lexeme: str) -> bool:
+        """Whether any document contains this lexeme."""
+        raise NotImplementedError
+
+    def _candidates(self, word: str) -> list[tuple[str, int]]:
+        """Indexed words that may be close to `word` (a superset of those at SUGGEST_THRESHOLD), with counts."""
+        raise NotImplementedError

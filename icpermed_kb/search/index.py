@@ -1,0 +1,196 @@
+"""Keeping the index in step with the items: documents built from the models, written in batches.
+
+`reindex(keys)` is the one writer: it reads the items' current text (and their talk title,
+speaker name and session title), compares it with what is indexed and writes only what changed
+— a missing item's document is deleted. The signal receivers (signals.py) call it on every save
+and delete, so an edit in the admin is searchable at once, in the same transaction. Inside
+`deferred()` the keys are collected instead and indexed once when the block ends (the loader
+and the benchmark use it for bulk work).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.db import connections, transaction
+
+from .schema import FIELDS
+from .text import lexemes, vocabulary
+
+KEY_MESSAGE, RECOMMENDATION = "key_message", "recommendation"
+TYPES = (KEY_MESSAGE, RECOMMENDATION)
+BATCH = 500
+
+Key = tuple[str, int]
+
+_pending: ContextVar[dict[str, set[Key]] | None] = ContextVar("search_index_pending", default=None)
+
+
+def document_id(kind: str, pk: int) -> int:
+    """The SearchDocument id of an item: its id * 2, plus 1 for a recommendation."""
+    return pk * 2 + TYPES.index(kind)
+
+
+def item_of(document: int) -> Key:
+    """The (type, id) of a SearchDocument id."""
+    return TYPES[document & 1], document >> 1
+
+
+@dataclass(frozen=True)
+class Models:
+    """The model classes the index reads and writes (historical ones in a migration)."""
+
+    KeyMessage: type
+    Recommendation: type
+    SearchDocument: type
+    SearchWord: type
+
+    @classmethod
+    def current(cls) -> Models:
+        from recommendations.models import Recommendation
+        from sessions.models import KeyMessage
+
+        from .models import SearchDocument, SearchWord
+
+        return cls(KeyMessage, Recommendation, SearchDocument, SearchWord)
+
+
+def _sources(models: Models, kind: str, ids: list[int] | None, using: str) -> Iterator[tuple]:
+    """(id, text, heading, title, speaker, session title) of the items with these ids (all if None)."""
+    if kind == KEY_MESSAGE:
+        queryset = models.KeyMessage._base_manager.using(using).values_list(
+            "id", "text", "group", "talk__title", "talk__speaker__name", "session__title"
+        )
+    else:
+        queryset = models.Recommendation._base_manager.using(using).values_list("id", "text", "lead", "session__title")
+    if ids is not None:
+        queryset = queryset.filter(id__in=ids)
+    for row in queryset.order_by("id").iterator(chunk_size=2000):
+        yield row if kind == KEY_MESSAGE else (row[0], row[1], row[2], "", "", row[3])
+
+
+def _document(models: Models, kind: str, row: tuple):
+    pk, *texts = row
+    texts = [text or "" for text in texts]
+    words = set().union(*(vocabulary(text) for text in texts))
+    return models.SearchDocument(
+        id=document_id(kind, pk),
+        **{name: lexemes(text) for name, text in zip(FIELDS, texts, strict=True)},
+        words=" ".join(sorted(words)),
+    )
+
+
+def _batches(values: Iterable, size: int = BATCH) -> Iterator[list]:
+    batch = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def reindex(keys: Iterable[Key], using: str = "default") -> None:
+    """Bring the documents of these items up to date (deferred inside `deferred()`)."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.setdefault(using, set()).update(keys)
+        return
+    _apply(set(keys), using, Models.current())
+
+
+@contextmanager
+def deferred():
+    """Collect the items saved or deleted inside the block; index them once, when it ends without error."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending: dict[str, set[Key]] = {}
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    models = Models.current()
+    for using, keys in pending.items():
+        _apply(keys, using, models)
+
+
+def rebuild(using: str = "default", models: Models | None = None) -> int:
+    """Index every item from scratch; returns the number of documents."""
+    models = models or Models.current()
+    with transaction.atomic(using=using):
+        models.SearchDocument._base_manager.using(using).all().delete()
+        models.SearchWord._base_manager.using(using).all().delete()
+        count = 0
+        for kind in TYPES:
+            for rows in _batches(_sources(models, kind, None, using)):
+                documents = [_document(models, kind, row) for row in rows]
+                _write(models, using, documents, [], {})
+                count += len(documents)
+    return count
+
+
+def _apply(keys: set[Key], using: str, models: Models) -> None:
+    with transaction.atomic(using=using, savepoint=False):  # one commit, not one per statement
+        for batch in _batches(sorted(keys)):
+            _apply_batch(batch, using, models)
+
+
+def _apply_batch(batch: list[Key], using: str, models: Models) -> None:
+    ids = [document_id(kind, pk) for kind, pk in batch]
+    current = {}
+    for kind in TYPES:
+        pks = [pk for item_kind, pk in batch if item_kind == kind]
+        if pks:
+            for row in _sources(models, kind, pks, using):
+                document = _document(models, kind, row)
+                current[document.id] = document
+    indexed = {
+        document.id: document for document in models.SearchDocument._base_manager.using(using).filter(id__in=ids)
+    }
+    changed = [
+        document
+        for key, document in current.items()
+        if key not in indexed or _fields(indexed[key]) != _fields(document)
+    ]
+    gone = [indexed[key] for key in indexed.keys() - current.keys()]
+    _write(models, using, changed, gone, indexed)
+
+
+def _fields(document) -> tuple[str, ...]:
+    return tuple(getattr(document, name) for name in (*FIELDS, "words"))
+
+
+def _write(models: Models, using: str, changed: list, gone: list, indexed: dict) -> None:
+    """Upsert `changed`, delete `gone`, and move the word counts by the difference."""
+    counts: Counter[str] = Counter()
+    for document in changed:
+        counts.update(document.words.split())
+        if document.id in indexed:
+            counts.subtract(indexed[document.id].words.split())
+    for document in gone:
+        counts.subtract(document.words.split())
+    manager = models.SearchDocument._base_manager.using(using)
+    if changed:
+        manager.bulk_create(
+            changed, update_conflicts=True, unique_fields=["id"], update_fields=[*FIELDS, "words"], batch_size=BATCH
+        )
+    if gone:
+        manager.filter(id__in=[document.id for document in gone]).delete()
+    deltas = [(word, delta) for word, delta in counts.items() if delta]
+    if deltas:
+        table = connections[using].ops.quote_name(models.SearchWord._meta.db_table)
+        with connections[using].cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} (word, documents) VALUES (%s, %s) "
+                f"ON CONFLICT (word) DO UPDATE SET documents = {table}.documents + excluded.documents",
+                deltas,
+            )
+            if any(delta < 0 for _, delta in deltas):
+                cursor.execute(f"DELETE FROM {table} WHERE documents <= 0")

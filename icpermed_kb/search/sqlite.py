@@ -1,0 +1,47 @@
+"""The SQLite engine: FTS5 (MATCH, bm25, highlight) over the search documents."""
+
+from __future__ import annotations
+
+from .base import Restriction, SearchEngine
+from .query import Query, to_fts5
+from .schema import BM25_WEIGHTS, FTS_TABLE
+from .snippets import CLOSE, OPEN
+
+
+class SQLiteEngine(SearchEngine):
+    """FTS5 with the `ascii` tokenizer over pre-analysed lexemes; bm25 with per-column weights."""
+
+    id_column = "rowid"
+
+    def _match(self, query: Query, restriction: Restriction) -> list[tuple[int, float]]:
+        where, params = restriction
+        weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, bm25({FTS_TABLE}, {weights}) AS rank FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s{where} ORDER BY rank, rowid",
+                [to_fts5(query), *params],
+            )
+            return [(document, -rank) for document, rank in cursor.fetchall()]  # bm25: lower is better
+
+    def _highlight(self, query: Query, documents: list[int]) -> dict[int, str]:
+        placeholders = ", ".join(["%s"] * len(documents))
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, highlight({FTS_TABLE}, 0, %s, %s) FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})",
+                [OPEN, CLOSE, to_fts5(query), *documents],
+            )
+            return dict(cursor.fetchall())
+
+    def _known(self, lexeme: str) -> bool:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1", ['"' + lexeme + '"'])
+            return cursor.fetchone() is not None
+
+    def _candidates(self, word: str) -> list[tuple[str, int]]:
+        # No trigram index here: the word list is small (a few thousand words even at 100,000
+        # documents), so every word is a candidate and base.py scores them all in Python.
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT word, documents FROM core_searchword")
+            return cursor.fetchall()

@@ -1,0 +1,160 @@
+"""The index itself: the lexemes both engines hold, the word list, deferral, rebuilds, and SQLite's triggers."""
+
+from __future__ import annotations
+
+import importlib
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, models
+from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
+
+from icpermed_kb.search import index
+from icpermed_kb.search.models import SearchDocument, SearchWord
+from icpermed_kb.search.schema import FTS_TABLE, SQLITE_TRIGGERS
+from icpermed_kb.search.text import lexemes
+
+from .conftest import KB, key
+
+TRICKY = [
+    "COVID-19 and e-mail a@b.com at https://www.icpermed.eu/en/page 3.5 mg, 1e5 0x1f T1D",
+    "Straße Æsthetic Søren Łódź İstanbul ٣ ½ ﬁrst Ⅻ naïve café",
+    "technology technological as is us vs ms ay ies eed skies news",
+    "中文 検索 αβγ Ωmega ǅ don't patients’ real-life",
+]
+
+
+def indexed_body(document_id: int) -> list[str]:
+    """The body lexemes the engine holds for a document, in position order."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, {FTS_TABLE}, instance)"
+            )
+            cursor.execute(
+                "SELECT term FROM temp.vocab WHERE doc = %s AND col = 'body' ORDER BY \"offset\"", [document_id]
+            )
+        else:
+            cursor.execute(
+                "SELECT u.lexeme FROM core_searchdocument d, unnest(d.vector) u, "
+                "unnest(u.positions, u.weights) AS p(position, weight) WHERE d.id = %s AND p.weight = 'A' ORDER BY p.position",
+                [document_id],
+            )
+        return [term for (term,) in cursor.fetchall()]
+
+
+@pytest.mark.django_db
+def test_both_engines_hold_exactly_the_lexemes_of_text_py(kb):
+    for text in TRICKY:
+        message = kb.message(text)
+        assert indexed_body(index.document_id(*key(message))) == lexemes(text).split(), text
+
+
+@pytest.mark.django_db
+def test_the_word_list_counts_documents(kb):
+    first = kb.message("Biobanks and biobanks.")
+    kb.message("Biobanks again.")
+
+    def count(word):
+        return SearchWord.objects.filter(word=word).values_list("documents", flat=True).first()
+
+    assert count("biobanks") == 2 and count("again") == 1
+    first.text = "Registries."
+    first.save()
+    assert count("biobanks") == 1 and count("registries") == 1
+    first.delete()
+    assert count("registries") is None
+
+
+@pytest.mark.django_db
+def test_deferred_indexing_writes_once_at_the_end(kb, engine):
+    with index.deferred():
+        message = kb.message("Deferred words.")
+        with index.deferred():
+            kb.message("Nested deferral.")
+        assert engine.search("deferred") == [] and engine.search("nested") == []
+    assert [hit.id for hit in engine.search("deferred")] == [message.id]
+    assert len(engine.search("nested")) == 1
+    with pytest.raises(RuntimeError), index.deferred():
+        kb.message("Never indexed.")
+        raise RuntimeError
+    assert engine.search("never") == []
+
+
+@pytest.mark.django_db
+def test_saves_that_change_no_indexed_text_write_nothing_to_the_index(kb):
+    message = kb.message("Stable text.")
+    message.kind = "discussion"
+    with CaptureQueriesContext(connection) as queries:
+        message.save(update_fields=["kind"])
+    assert [query for query in queries if "core_search" in query["sql"]] == []  # not even read
+    with CaptureQueriesContext(connection) as queries:
+        message.save()
+    touched = [query["sql"] for query in queries if "core_search" in query["sql"]]
+    assert len(touched) == 1 and touched[0].startswith("SELECT")  # compared, found equal, not written
+
+
+@pytest.mark.django_db
+def test_rebuild_gives_what_the_signals_gave(ingested):
+    def snapshot():
+        return (
+            sorted(SearchDocument.objects.values_list("id", "body", "heading", "title", "people", "session", "words")),
+            sorted(SearchWord.objects.values_list("word", "documents")),
+        )
+
+    before = snapshot()
+    assert index.rebuild() == len(before[0]) == 291
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_the_migration_builds_the_index_from_existing_items(kb, engine):
+    message = kb.message("Indexed by the migration.")
+    SearchDocument.objects.all().delete()
+    SearchWord.objects.all().delete()
+    assert engine.search("migration") == []
+    migration = importlib.import_module("icpermed_kb.migrations.0003_search")
+    state = MigrationExecutor(connection).loader.project_state(("core", "0003_search"))
+    migration.build_index(state.apps, SimpleNamespace(connection=connection))
+    assert [hit.id for hit in engine.search("migration")] == [message.id]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_index_survives_a_table_rebuild_of_its_documents(engine):
+    """Django rebuilds a SQLite table to alter a column, which drops its triggers: migrate puts them back."""
+    kb = KB()
+    message = kb.message("Before the rebuild.")
+    field = SearchDocument._meta.get_field("words")
+    nullable = models.TextField(blank=True, null=True)
+    nullable.set_attributes_from_name("words")
+    nullable.model = SearchDocument
+    try:
+        with connection.schema_editor() as editor:
+            editor.alter_field(SearchDocument, field, nullable)
+        if connection.vendor == "sqlite":
+            assert _triggers() == set()  # the rebuild dropped them
+        message.text = "Changed while the triggers were missing."
+        message.save()
+        call_command("migrate", verbosity=0)  # post_migrate restores the triggers and resynchronises
+        assert _triggers() == (set(SQLITE_TRIGGERS) if connection.vendor == "sqlite" else set())
+        assert [hit.id for hit in engine.search("missing")] == [message.id]
+        assert engine.search("before") == []
+        message.text = "After the rebuild."
+        message.save()
+        assert [hit.id for hit in engine.search("after")] == [message.id]
+        message.delete()
+        assert engine.search("after") == []
+    finally:
+        with connection.schema_editor() as editor:
+            editor.alter_field(SearchDocument, nullable, field)
+        call_command("migrate", verbosity=0)
+
+
+def _triggers() -> set[str]:
+    if connection.vendor != "sqlite":
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'core_searchdocument'")
+        return {name for (name,) in cursor.fetchall()}

@@ -1,0 +1,154 @@
+"""The query language and the analysis, without a database: parse, compile, fold, stem, snippets."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from icpermed_kb.search.query import MAX_WORDS, Atom, Query, parse, to_fts5, to_tsquery
+from icpermed_kb.search.snippets import marked_positions, render
+from icpermed_kb.search.text import clean, fold, lexemes, similarity, stem, vocabulary, words
+
+
+def atoms(*words_: str, quoted: bool = False) -> Atom:
+    return Atom(tuple(words_), quoted)
+
+
+def test_words_are_anded():
+    assert parse("drug resistance") == Query(groups=((atoms("drug"),), (atoms("resistance"),)))
+
+
+def test_phrases_or_and_exclusions():
+    query = parse('"digital twins" IVDR OR mdr -cancer -"rare disease"')
+    assert query == Query(
+        groups=((atoms("digital", "twins", quoted=True),), (atoms("ivdr"), atoms("mdr"))),
+        exclude=(atoms("cancer"), atoms("rare", "disease", quoted=True)),
+    )
+
+
+def test_joined_words_are_phrases_and_other_punctuation_splits():
+    assert parse("COVID-19") == Query(groups=((atoms("covid", "19"),),))
+    assert parse("NEAR(a, b)") == Query(groups=((atoms("near"),), (atoms("b"),)))  # "a" is a stop word
+    assert parse("(IVDR)") == Query(groups=((atoms("ivdr"),),))
+
+
+def test_stop_words():
+    assert parse("reimbursement of genomic tests").groups == (
+        (atoms("reimbursement"),),
+        (atoms("genomic"),),
+        (atoms("tests"),),
+    )
+    assert parse("the who").groups == ((atoms("the"),), (atoms("who"),))
+    assert parse('"the who"').groups == ((atoms("the", "who", quoted=True),),)
+    assert parse("AND").groups == ((atoms("and"),),)
+    assert parse("genomics -the").exclude == ()
+
+
+def test_an_unclosed_quote_runs_to_the_end():
+    assert parse('drug "resistance testing').groups == (
+        (atoms("drug"),),
+        (atoms("resistance", "testing", quoted=True),),
+    )
+
+
+def test_input_is_capped():
+    query = parse(" ".join(f"word{i}" for i in range(100)))
+    assert sum(len(atom.words) for atom in query.atoms()) == MAX_WORDS
+    assert parse("x" * 10_000) == Query()  # one 10,000-letter run is not a word
+    assert len(parse("ab " * 5_000).atoms()) == MAX_WORDS
+
+
+def test_control_characters_and_nul_are_removed():
+    assert parse("dru\x00g re\x07sistance\u200b") == parse("drug resistance")
+    assert clean("a\x00b\tc\n\x1fd\ud800e") == "ab c de"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"',
+        "AND(",
+        "*",
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR",
+        "a:b",
+        "^x",
+        "\\",
+        "x\\y",
+        '" OR 1=1 --',
+        "'; DROP TABLE x; --",
+        "col:value",
+        "{a b}",
+        "a + b",
+        "NEAR(a b, 3)",
+        "\U0001f9ec dna \U0001f600",
+        "中文 検索",
+        "a'b",
+        "''",
+        "%",
+        "%s",
+        "$1",
+    ],
+)
+def test_compiled_queries_contain_only_quoted_lexemes_and_operators(text):
+    query = parse(text)
+    if not query:
+        return
+    fts = to_fts5(query)
+    assert re.fullmatch(r'(\(|\)|"[^\W_]+( [^\W_]+)*"| AND | OR | NOT )+', fts), fts
+    tsquery = to_tsquery(query)
+    assert re.fullmatch(r"(\(|\)|'[^\W_]+'| <-> | \| | & |!)+", tsquery), tsquery
+
+
+def test_compilation():
+    query = parse('drug "digital twins" IVDR OR MDR -cancer -"rare disease"')
+    assert to_fts5(query) == '("drug" AND "digit twin" AND ("ivdr" OR "mdr")) NOT ("cancer" OR "rare diseas")'
+    assert to_tsquery(query) == "'drug' & ('digit' <-> 'twin') & ('ivdr' | 'mdr') & !('cancer' | ('rare' <-> 'diseas'))"
+
+
+def test_relaxed_query():
+    query = parse("a1 b2 OR c3 -d4")
+    assert query.any_of() == Query(groups=((atoms("a1"), atoms("b2"), atoms("c3")),), exclude=(atoms("d4"),))
+    assert query.single(1) == Query(groups=((atoms("b2"), atoms("c3")),), exclude=(atoms("d4"),))
+
+
+def test_folding_and_stemming():
+    assert [fold(word) for word in ("Université", "Straße", "Søren", "Æsthetic", "Łódź", "İstanbul", "٣")] == [
+        "universite",
+        "strasse",
+        "soren",
+        "aesthetic",
+        "lodz",
+        "istanbul",
+        "3",
+    ]
+    assert stem("standardisation") == stem("standardise") == "standardis"
+    assert stem("regulators") == stem("regulator")
+    assert stem("technological") == stem("technology") == "technolog"  # Snowball English (Porter2)
+    assert lexemes("Drug-resistance testing, e.g. in COVID-19!") == "drug resist test e g in covid 19"
+    assert [word for _, _, word in words(clean("ﬁrst Ⅻ ½"))] == ["first", "xii", "1", "2"]
+    assert vocabulary("The 2023 genomic tests, e.g. IVDR") == {"the", "genomic", "tests", "ivdr"}
+
+
+def test_similarity_is_pg_trgm_s():
+    assert similarity("genomc", "genomic") == 0.5
+    assert similarity("word", "word") == 1.0
+    assert similarity("abc", "xyz") == 0.0
+
+
+def test_marked_positions():
+    assert marked_positions("[drug resistance] testing") == [True, True, False]
+    assert marked_positions("[drug] [resistance] testing [x]") == [True, True, False, True]
+    assert marked_positions("") == []
+
+
+def test_render_escapes_and_marks_by_word():
+    assert render("<b>Drug</b>-resistance & more", [False, True, False, True, False]) == (
+        "&lt;b&gt;<mark>Drug</mark>&lt;/b&gt;-<mark>resistance</mark> &amp; more"
+    )
+    assert render("Drug-resistance testing", [True, True, False]) == "<mark>Drug-resistance</mark> testing"
+    assert render("Short & plain", None) == "Short &amp; plain"
+    assert render("Mismatch <here>", [True]) == "Mismatch &lt;here&gt;"  # marks that do not fit are dropped
