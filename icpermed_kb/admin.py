@@ -4,9 +4,16 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.utils.html import format_html_join
+from taggit.models import Tag
 
 from .editing_admin import EditableAdmin, EditedFilter
 from .models import Theme, Tombstone
+
+admin.site.site_header = "ICPerMed knowledge base: editing"
+admin.site.site_title = "ICPerMed knowledge base admin"
+admin.site.index_title = "Edit the knowledge base"
+# The vocabulary is core.Theme; taggit's own (unused) Tag model would only confuse editors.
+admin.site.unregister(Tag)
 
 
 @admin.register(Theme)

@@ -27,6 +27,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.managers import TaggableManager
 
 from . import editing
@@ -297,6 +298,10 @@ class EditableAdmin(EditableMixin, SimpleHistoryAdmin):
         except editing.EditConflict as conflict:
             self.message_user(request, conflict_message(conflict.instance), messages.ERROR)
             return HttpResponseRedirect(request.path)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        # Show whole texts in the history's diff (key messages run to a few hundred characters).
+        return HistoricalRecordContextHelper(self.model, historical_record, max_displayed_delta_change_chars=5000)
 
     # -- saving
 
