@@ -36,6 +36,8 @@ def page_urls(built) -> dict[str, str]:
         "theme": f"/themes/{theme.slug}/",
         "theme json": f"/themes/{theme.slug}.json",
         "export": "/export.json",
+        "search": f"/search/?q=message&theme={theme.slug}",
+        "search json": "/search.json?q=message&kind=presentation",
     }
 
 
@@ -64,6 +66,8 @@ EXPECTED = {
     "theme": 8,
     "theme json": 8,
     "export": 8,
+    "search": 12,
+    "search json": 12,
 }
 
 
