@@ -62,6 +62,8 @@ def test_a_new_reader_walks_from_home_to_a_cited_page(ingested_site, page):
         ("/recommendations/?kind=perspective", "Recommendations"),
         ("/sessions/ix/", "Conclusion"),
         ("/key-messages/?theme=no-such-theme", "Key messages"),
+        ("/search/?q=reimbursement+of+genomic+tests&theme=genomics-omics", "Search"),
+        ("/search/?q=pharmacogenomcs", "Search"),
         ("/talks/999999/", "Page not found"),
     ],
 )
@@ -70,3 +72,11 @@ def test_every_page_type_passes_axe(ingested_site, page, path, heading):
     assert page.locator("h1").first.text_content() == heading
     screenshot(page, "page" + re.sub(r"\W+", "-", path))
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("path", ["/sessions/v/", "/key-messages/?theme=imaging", "/search/?q=digital+twins", "/speakers/"])
+def test_pages_fit_a_phone(ingested_site, phone_page, path):
+    phone_page.goto(path)
+    overflow = phone_page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    screenshot(phone_page, "phone" + re.sub(r"\W+", "-", path))
+    assert overflow <= 0, f"{path} scrolls sideways on a 390 px wide phone ({overflow} px too wide)"

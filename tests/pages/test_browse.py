@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from icpermed_kb.export import export_knowledge_base
+from icpermed_kb.models import Theme
 from recommendations.models import Recommendation
 from sessions.models import KeyMessage, Session, Talk
 from speakers.models import Speaker
@@ -305,7 +306,7 @@ def test_everything_is_within_three_clicks_of_home_and_nothing_fails(client, kb)
     assert {s.get_absolute_url() for s in Session.objects.of_report(kb)} <= paths
     assert {t.get_absolute_url() for t in Talk.objects.filter(session__report=kb)} <= paths
     assert {s.get_absolute_url() for s in Speaker.objects.in_report(kb)} <= paths
-    assert {"/themes/" + slug + "/" for slug in kb.sessions.values_list("talks__themes__slug", flat=True) if slug} <= paths
+    assert {theme.get_absolute_url() for theme in Theme.objects.filter(tagged_items__isnull=False).distinct()} <= paths
     recommendation_anchors = {(f"/sessions/{r.session.number.lower()}/", r.anchor) for r in Recommendation.objects.of_report(kb).select_related("session")}
     assert recommendation_anchors <= anchors
     assert sorted({status for status in statuses.values()}) == [200]

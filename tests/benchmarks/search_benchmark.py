@@ -1,0 +1,301 @@
+"""Search benchmark: latency of the search engines against a plain icontains scan, on 10k and 100k key messages.
+
+    .venv/bin/python tests/benchmarks/search_benchmark.py            # both engines, 10,000 and 100,000
+    .venv/bin/python tests/benchmarks/search_benchmark.py --sizes 10000 --engines sqlite --runs 10
+
+Writes tests/benchmarks/search-results.md. Not a test (pytest does not collect this file): the
+numbers depend on the machine, so they are committed with the command that made them.
+
+Each engine and size runs in its own process on its own database — a temporary SQLite file, or
+a PostgreSQL database `icpermed_bench` (dropped and re-created; never the development database),
+reached through --postgres (default: $BENCH_POSTGRES_URL, else CI's role). The bundled report is
+ingested, then key messages are generated up to the size: one to three sentences drawn from the
+report's key messages, about one word in eight swapped for a word drawn from the report's word
+frequencies (so common words stay common), on random talks of the report. The rare term
+("Tuscany") is kept out of the generated text and planted in one message in 5,000. The index
+is then built with index.rebuild() (timed), and each query runs --runs times after two warm-up
+runs: engine.search() plus engine.snippets() for the first page of 20 hits — what the search
+page does — against `KeyMessage.objects.filter(text__icontains=…)` fetching the ids and the first
+20 texts. Times are wall-clock in this process (server side: no HTTP, no template).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = Path(__file__).resolve().parent / "search-results.md"
+CI_POSTGRES = "postgres://icpermed:icpermed-ci@127.0.0.1:5432/icpermed"
+BENCH_DATABASE = "icpermed_bench"
+RARE = "Tuscany"
+RARE_EVERY = 5_000
+PAGE = 20
+
+# (label, query, filters): filters restrict the key messages as the search page's facets do.
+QUERIES = [
+    ("rare term", "Tuscany", None),
+    ("medium term", "IVDR", None),
+    ("common term", "data", None),
+    ("two words", "drug resistance", None),
+    ("phrase", '"digital twins"', None),
+    ("exclusion", "genomic -cancer", None),
+    ("with filters", "data sharing", {"session__number": "V", "kind": "presentation"}),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", CI_POSTGRES))
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--worker", nargs=2, metavar=("ENGINE", "SIZE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(run_worker(args.worker[0], int(args.worker[1]), args.runs, args.postgres)))
+        return
+    results = []
+    for engine in args.engines:
+        for size in args.sizes:
+            print(f"== {engine}, {size:,} key messages", file=sys.stderr, flush=True)
+            command = [sys.executable, __file__, "--worker", engine, str(size), "--runs", str(args.runs)]
+            output = subprocess.run(
+                [*command, "--postgres", args.postgres], check=True, capture_output=True, text=True, cwd=ROOT
+            )
+            results.append(json.loads(output.stdout.strip().splitlines()[-1]))
+    command = " ".join(["python tests/benchmarks/search_benchmark.py", *sys.argv[1:]])
+    args.output.write_text(report(results, command, args.runs), encoding="utf-8")
+    print(f"wrote {args.output}", file=sys.stderr)
+
+
+# The worker: one engine, one size, one fresh database.
+
+
+def run_worker(engine: str, size: int, runs: int, postgres: str) -> dict:
+    if engine == "sqlite":
+        path = Path(tempfile.mkdtemp(prefix="icpermed-bench-")) / "bench.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    else:
+        os.environ["DATABASE_URL"] = fresh_postgres_database(postgres)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icpermed_kb.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from icpermed_kb.ingest.pipeline import ingest
+    from icpermed_kb.search import get_engine
+    from icpermed_kb.search.index import rebuild
+
+    call_command("migrate", verbosity=0)
+    ingest(settings.REPORT_PDF)
+    generate(size, random.Random(2023))
+    size_before = database_bytes(connection)
+    started = time.perf_counter()
+    documents = rebuild()
+    build_seconds = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    search = get_engine()
+    rows = []
+    for label, query, filters in QUERIES:
+        engine_times, hits = measure(lambda q=query, f=filters: run_search(search, q, f), runs)
+        scan_times, matches = measure(lambda q=query, f=filters: run_icontains(q, f), runs)
+        rows.append(
+            {
+                "label": label,
+                "query": query + (" + " + ", ".join(f"{k}={v}" for k, v in filters.items()) if filters else ""),
+                "hits": hits,
+                "icontains_matches": matches,
+                "engine": summary(engine_times),
+                "icontains": summary(scan_times),
+            }
+        )
+    return {
+        "engine": engine,
+        "size": size,
+        "documents": documents,
+        "build_seconds": build_seconds,
+        "database_bytes": database_bytes(connection),
+        "index_bytes": index_bytes(connection, size_before),
+        "version": server_version(connection),
+        "queries": rows,
+    }
+
+
+def fresh_postgres_database(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
+        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+    return url.rsplit("/", 1)[0] + "/" + BENCH_DATABASE
+
+
+def generate(size: int, rng: random.Random) -> None:
+    """Key messages up to `size`, recombined from the report's (see the module docstring)."""
+    from collections import Counter
+
+    from sessions.models import KeyMessage, Talk
+
+    texts = list(KeyMessage.objects.order_by("id").values_list("text", flat=True))
+    sentences = [s for text in texts for s in re.split(r"(?<=[.!?])\s+", text) if len(s) > 20]
+    planted = [s for s in sentences if RARE.lower() in s.lower()]
+    sentences = [s for s in sentences if RARE.lower() not in s.lower()]
+    counts = Counter(w for s in sentences for w in re.findall(r"[A-Za-z][a-z]{3,}", s))
+    vocabulary, weights = zip(*counts.items(), strict=True)
+    talks = list(Talk.objects.select_related("session").order_by("id"))
+    existing = KeyMessage.objects.count()
+    batch, order = [], 10_000
+    for number in range(size - existing):
+        chosen = rng.sample(sentences, rng.choice((1, 2, 2, 3)))
+        words = " ".join(chosen).split(" ")
+        swaps = rng.choices(vocabulary, weights, k=len(words))
+        text = " ".join(swap if rng.random() < 0.125 and word.isalpha() else word for word, swap in zip(words, swaps, strict=True))
+        if number % RARE_EVERY == RARE_EVERY // 2:
+            text += " " + rng.choice(planted)
+        talk = rng.choice(talks)
+        order += 1
+        kind = rng.choice(("presentation", "discussion", "overall"))
+        batch.append(KeyMessage(session=talk.session, talk=talk, kind=kind, text=text, order=order, page=rng.randint(1, 27)))
+        if len(batch) == 5_000:
+            KeyMessage.objects.bulk_create(batch)
+            batch = []
+    KeyMessage.objects.bulk_create(batch)
+
+
+def run_search(engine, query: str, filters: dict | None) -> int:
+    from recommendations.models import Recommendation
+    from sessions.models import KeyMessage
+
+    restrict = {}
+    if filters:
+        restrict = {"key_messages": KeyMessage.objects.filter(**filters), "recommendations": Recommendation.objects.none()}
+    hits = engine.search(query, **restrict)
+    engine.snippets(query, hits[:PAGE])
+    return len(hits)
+
+
+def run_icontains(query: str, filters: dict | None) -> int:
+    """The scan a site without an index would do: every word (and phrase) as a case-insensitive substring."""
+    from django.db.models import Q
+
+    from sessions.models import KeyMessage
+
+    condition = Q()
+    for negated, phrase in re.findall(r'(-?)"([^"]+)"', query) + [("-" if w.startswith("-") else "", w.lstrip("-")) for w in re.sub(r'-?"[^"]+"', "", query).split()]:
+        term = Q(text__icontains=phrase)
+        condition &= ~term if negated else term
+    matches = KeyMessage.objects.filter(condition, **(filters or {}))
+    ids = list(matches.values_list("id", flat=True))
+    list(KeyMessage.objects.filter(id__in=ids[:PAGE]).values_list("text", flat=True))
+    return len(ids)
+
+
+def measure(action, runs: int) -> tuple[list[float], int]:
+    for _ in range(2):
+        result = action()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = action()
+        times.append((time.perf_counter() - started) * 1000)
+    return times, result
+
+
+def summary(times: list[float]) -> dict:
+    ordered = sorted(times)
+    return {"p50": statistics.median(ordered), "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]}
+
+
+def database_bytes(connection) -> int:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA page_count")
+            pages = cursor.fetchone()[0]
+            cursor.execute("PRAGMA page_size")
+            return pages * cursor.fetchone()[0]
+        cursor.execute("SELECT pg_database_size(current_database())")
+        return cursor.fetchone()[0]
+
+
+def index_bytes(connection, size_before: int) -> int:
+    """The index's own size: its tables (and, on SQLite, the FTS5 shadow tables)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'core_search%' OR name LIKE 'sqlite_autoindex_core_search%'")
+        else:
+            cursor.execute("SELECT pg_total_relation_size('core_searchdocument') + pg_total_relation_size('core_searchword')")
+        return cursor.fetchone()[0]
+
+
+def server_version(connection) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            return "SQLite " + cursor.fetchone()[0]
+        cursor.execute("SHOW server_version")
+        return "PostgreSQL " + cursor.fetchone()[0].split()[0]
+
+
+# The results file.
+
+
+def report(results: list[dict], command: str, runs: int) -> str:
+    def ms(value: float) -> str:
+        return f"{value:.1f}" if value < 100 else f"{value:.0f}"
+
+    lines = [
+        "# Search benchmark",
+        "",
+        f"Made by `{command}` on {time.strftime('%Y-%m-%d')}: {os.cpu_count()} cores, Python {platform.python_version()},",
+        ", ".join(sorted({r['version'] for r in results})) + f". {runs} timed runs per query after 2 warm-up runs;",
+        "times in milliseconds, server side (search + snippets of the first 20 hits; icontains: ids + first 20 texts).",
+        "How the corpus is made and what is timed: the docstring of `search_benchmark.py`.",
+        "",
+        "## Index",
+        "",
+        "| engine | key messages | documents | build (s) | index size (MB) | database size (MB) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['version']} | {r['size']:,} | {r['documents']:,} | {r['build_seconds']:.1f} | "
+            f"{r['index_bytes'] / 1e6:.1f} | {r['database_bytes'] / 1e6:.1f} |"
+        )
+    lines += [
+        "",
+        "## Latency",
+        "",
+        "| engine | key messages | query | hits | search p50 | search p95 | icontains p50 | icontains p95 | speed-up (p50) |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        for q in r["queries"]:
+            speedup = q["icontains"]["p50"] / q["engine"]["p50"]
+            lines.append(
+                f"| {r['version']} | {r['size']:,} | {q['label']}: `{q['query']}` | {q['hits']:,} | "
+                f"{ms(q['engine']['p50'])} | {ms(q['engine']['p95'])} | {ms(q['icontains']['p50'])} | "
+                f"{ms(q['icontains']['p95'])} | {speedup:.0f}× |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
