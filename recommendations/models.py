@@ -23,7 +23,7 @@ class Recommendation(Editable):
     themes = TaggableManager(through=ThemedItem, blank=True)
 
     objects = RecommendationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=EDIT_MARKS)
+    history = HistoricalRecords(excluded_fields=EDIT_MARKS, history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["session", "order"]

@@ -84,7 +84,7 @@ class Talk(Editable):
     themes = TaggableManager(through=ThemedItem, blank=True)
 
     objects = TalkQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=EDIT_MARKS)
+    history = HistoricalRecords(excluded_fields=EDIT_MARKS, history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["session", "order"]
@@ -118,7 +118,7 @@ class KeyMessage(Editable):
     themes = TaggableManager(through=ThemedItem, blank=True)
 
     objects = KeyMessageQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=EDIT_MARKS)
+    history = HistoricalRecords(excluded_fields=EDIT_MARKS, history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["session", "talk__order", "order"]

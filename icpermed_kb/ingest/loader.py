@@ -97,7 +97,7 @@ class _Loader:
         # Each item with the printed texts its rule themes come from: the report's, not an editor's
         # rewording (rule themes follow the report; editors change themes explicitly).
         self.tag_targets: list[tuple[object, tuple[str, ...]]] = []
-        self.reason = f"Ingestion of {source}"
+        self.reason = f"Ingestion of {source}"[:100]
         self.tombstones = set(Tombstone.objects.values_list("model", "key"))
 
     def deleted_by_editor(self, model, key: str) -> bool:
