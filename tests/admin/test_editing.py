@@ -256,6 +256,28 @@ def test_a_save_that_loses_the_race_past_the_form_check_raises():
     assert KeyMessage.objects.get(pk=first.pk).text == "first"
 
 
+def test_a_race_past_the_form_check_is_reported_and_rolled_back(editor_client, monkeypatch):
+    """Someone saves between the form's check and our save: the conditional UPDATE refuses."""
+    from django.db.models import F
+
+    from icpermed_kb.editing_admin import EditableAdmin
+
+    message = make_rows(1)["message"]
+    original_save_model = EditableAdmin.save_model
+
+    def racing_save_model(self, request, obj, form, change):
+        type(obj).objects.filter(pk=obj.pk).update(version=F("version") + 1)  # the other save
+        return original_save_model(self, request, obj, form, change)
+
+    monkeypatch.setattr(EditableAdmin, "save_model", racing_save_model)
+    response = edit(editor_client, message, text="Lost the race.")
+    assert response.status_code == 302 and response["Location"] == change_url(message)
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "since you opened it" in page
+    message.refresh_from_db()
+    assert (message.text, message.version, message.edited_at) == ("Message 1.0.0", 1, None)  # all rolled back
+
+
 def test_inline_rows_are_locked_too(client, editor, second_editor):
     talk = make_rows(1)["talk"]
     client.force_login(second_editor)
