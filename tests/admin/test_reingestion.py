@@ -7,13 +7,14 @@ from django.urls import reverse
 from icpermed_kb.ingest.loader import KEPT, NOT_RESTORED
 from icpermed_kb.ingest.pipeline import ingest
 from icpermed_kb.models import Theme, Tombstone
+from icpermed_kb.search import get_engine
 from sessions.models import KeyMessage
 from tests.admin.conftest import form_data
 from tests.conftest import REPORT_PDF
 
 pytestmark = pytest.mark.django_db
 
-EDITED = "Over 10,000 patients have been treated with proton therapy at PSI (edited)."
+EDITED = "Over 10,000 patients have been treated with proton therapy at PSI, editorially verified."
 
 
 def change_url(message):
@@ -55,6 +56,12 @@ def test_edits_and_deletions_survive_reingestion(editor_client, editor, ingested
     assert EDITED in public
     assert 'href="/themes/imaging/"' in public
     assert doomed.text not in public
+
+    found = [(hit.type, hit.id) for hit in get_engine().search("editorially verified")]
+    assert found == [("key_message", message.pk)]
+    assert ("key_message", doomed.pk) not in [(hit.type, hit.id) for hit in get_engine().search(doomed.text[:60])]
+    page = editor_client.get(reverse("search"), {"q": "editorially verified"}).content.decode()
+    assert "editorially verified" in page.replace("<mark>", "").replace("</mark>", "")
 
 
 def test_admin_save_updates_the_public_page_at_once(editor_client, ingested):

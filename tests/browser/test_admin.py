@@ -13,7 +13,7 @@ from tests.conftest import REPORT_PDF
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-browser-test-password"
-EDITED = "More than 10,000 patients have been treated with proton therapy at PSI (checked by an editor)."
+EDITED = "More than 10,000 patients have been treated with proton therapy at PSI, editorially verified."
 
 
 def log_in(page, username: str) -> None:
@@ -72,6 +72,12 @@ def test_an_edit_survives_reingestion(ingested_site, page):
     assert page.get_by_text(EDITED).is_visible()
     assert page.locator(f"#{message.anchor}").get_by_role("link", name="Imaging").count() == 1
     screenshot(page, "admin-edit-on-public-page")
+
+    page.goto("/search/?q=editorially+verified")
+    result = page.locator(f"a[href='{message.get_absolute_url()}']")
+    assert result.count() >= 1, page.locator("main").inner_text()[:2000]
+    assert "editorially verified" in page.locator("main").inner_text()
+    screenshot(page, "admin-edit-found-by-search")
 
 
 def test_a_stale_save_is_refused(ingested_site, page, browser, live_server):
