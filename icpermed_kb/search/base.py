@@ -10,9 +10,9 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.utils.safestring import SafeString, mark_safe
 
-from .index import KEY_MESSAGE, RECOMMENDATION, document_id, item_of
+from .index import KEY_MESSAGE, RECOMMENDATION, item_of
 from .query import MAX_LENGTH, Query, parse
-from .snippets import marked_positions, render
+from .snippets import render
 from .text import STOP_WORDS, clean, similarity, stem, words
 
 if TYPE_CHECKING:
@@ -75,17 +75,8 @@ class SearchEngine:
     def snippets(self, query: str, hits: list[Hit]) -> dict[tuple[str, int], SafeString]:
         """Each hit's own text as safe HTML: escaped, matched words in <mark>, cut around the matches if long."""
         texts = self._texts([(hit.type, hit.id) for hit in hits])
-        if not texts:
-            return {}
-        parsed = parse(query)
-        documents = {document_id(*key): key for key in texts}
-        highlighted = self._highlight(parsed.any_of(), list(documents)) if parsed else {}
-        return {
-            key: mark_safe(
-                render(texts[key], marked_positions(highlighted[document]) if document in highlighted else None)
-            )
-            for document, key in documents.items()
-        }
+        phrases = [tuple(stem(word) for word in atom.words) for atom in parse(query).atoms()] if texts else []
+        return {key: mark_safe(render(text, phrases)) for key, text in texts.items()}
 
     def suggest(self, query: str) -> str | None:
         """The query with each word the index does not know replaced by the closest known word, or None."""
@@ -154,10 +145,6 @@ class SearchEngine:
 
     def _match(self, query: Query, restriction: Restriction) -> list[tuple[int, float]]:
         """(document id, score) of the matching documents, best first; higher scores are better."""
-        raise NotImplementedError
-
-    def _highlight(self, query: Query, documents: list[int]) -> dict[int, str]:
-        """The body lexemes of these documents with the words matching `query` between [ and ]."""
         raise NotImplementedError
 
     def _known(self, lexeme: str) -> bool:

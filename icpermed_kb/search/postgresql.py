@@ -1,10 +1,9 @@
-"""The PostgreSQL engine: a weighted tsvector with a GIN index, ts_rank, ts_headline, pg_trgm."""
+"""The PostgreSQL engine: a weighted tsvector with a GIN index, ts_rank, and pg_trgm for "did you mean"."""
 
 from __future__ import annotations
 
 from .base import Restriction, SearchEngine
 from .query import Query, to_tsquery
-from .snippets import CLOSE, OPEN
 
 # ts_rank's weights for D, C, B, A (session, speaker, heading and talk title, own text), and
 # normalisation 1: divided by 1 + log(document length), as bm25 favours shorter documents.
@@ -25,16 +24,6 @@ class PostgreSQLEngine(SearchEngine):
                 [to_tsquery(query), *params],
             )
             return [(document, float(rank)) for document, rank in cursor.fetchall()]
-
-    def _highlight(self, query: Query, documents: list[int]) -> dict[int, str]:
-        options = f"HighlightAll=TRUE, StartSel={OPEN}, StopSel={CLOSE}"
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT d.id, ts_headline('simple', d.body, q, %s) FROM core_searchdocument d, "
-                "to_tsquery('simple', %s) q WHERE d.id = ANY(%s)",
-                [options, to_tsquery(query), documents],
-            )
-            return dict(cursor.fetchall())
 
     def _known(self, lexeme: str) -> bool:
         with self.connection.cursor() as cursor:

@@ -1,11 +1,10 @@
-"""The SQLite engine: FTS5 (MATCH, bm25, highlight) over the search documents."""
+"""The SQLite engine: FTS5 (MATCH with bm25) over the search documents."""
 
 from __future__ import annotations
 
 from .base import Restriction, SearchEngine
 from .query import Query, to_fts5
 from .schema import BM25_WEIGHTS, FTS_TABLE
-from .snippets import CLOSE, OPEN
 
 
 class SQLiteEngine(SearchEngine):
@@ -23,16 +22,6 @@ class SQLiteEngine(SearchEngine):
                 [to_fts5(query), *params],
             )
             return [(document, -rank) for document, rank in cursor.fetchall()]  # bm25: lower is better
-
-    def _highlight(self, query: Query, documents: list[int]) -> dict[int, str]:
-        placeholders = ", ".join(["%s"] * len(documents))
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid, highlight({FTS_TABLE}, 0, %s, %s) FROM {FTS_TABLE} "
-                f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})",
-                [OPEN, CLOSE, to_fts5(query), *documents],
-            )
-            return dict(cursor.fetchall())
 
     def _known(self, lexeme: str) -> bool:
         with self.connection.cursor() as cursor:

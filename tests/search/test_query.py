@@ -7,7 +7,7 @@ import re
 import pytest
 
 from icpermed_kb.search.query import MAX_WORDS, Atom, Query, parse, to_fts5, to_tsquery
-from icpermed_kb.search.snippets import marked_positions, render
+from icpermed_kb.search.snippets import marks, render
 from icpermed_kb.search.text import clean, fold, lexemes, similarity, stem, vocabulary, words
 
 
@@ -139,16 +139,20 @@ def test_similarity_is_pg_trgm_s():
     assert similarity("abc", "xyz") == 0.0
 
 
-def test_marked_positions():
-    assert marked_positions("[drug resistance] testing") == [True, True, False]
-    assert marked_positions("[drug] [resistance] testing [x]") == [True, True, False, True]
-    assert marked_positions("") == []
+def test_marks_follow_stems_and_phrases():
+    stems = [stem(word) for word in "drug resistance testing and resistant drugs".split()]
+    assert marks(stems, [("drug", "resist")]) == [True, True, False, False, False, False]
+    assert marks(stems, [("test",), ("drug",)]) == [True, False, True, False, False, True]
+    assert marks([], [("x",)]) == []
 
 
 def test_render_escapes_and_marks_by_word():
-    assert render("<b>Drug</b>-resistance & more", [False, True, False, True, False]) == (
+    assert render("<b>Drug</b>-resistance & more", [("drug",), ("resist",)]) == (
         "&lt;b&gt;<mark>Drug</mark>&lt;/b&gt;-<mark>resistance</mark> &amp; more"
     )
-    assert render("Drug-resistance testing", [True, True, False]) == "<mark>Drug-resistance</mark> testing"
-    assert render("Short & plain", None) == "Short &amp; plain"
-    assert render("Mismatch <here>", [True]) == "Mismatch &lt;here&gt;"  # marks that do not fit are dropped
+    assert render("Drug-resistance testing", [("drug", "resist")]) == "<mark>Drug-resistance</mark> testing"
+    assert render("Short & plain", []) == "Short &amp; plain"
+    assert render("Université <b>", [("universit",)]) == "<mark>Université</mark> &lt;b&gt;"
+    long = " ".join(f"w{i}" for i in range(200)) + " target " + " ".join(f"v{i}" for i in range(200))
+    snippet = render(long, [("target",)])
+    assert snippet.startswith("…w194 ") and "<mark>target</mark>" in snippet and snippet.endswith("…")
