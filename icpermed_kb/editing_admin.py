@@ -212,7 +212,7 @@ class ThemeFilter(admin.SimpleListFilter):
 class Columns:
     """Changelist and change-form columns shared by the editable admins (no queries of their own)."""
 
-    @admin.display(description="page", ordering="page")
+    @admin.display(description="report page", ordering="page")
     def report_page(self, obj):
         if obj is None or not obj.page:
             return "—"
