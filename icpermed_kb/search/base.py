@@ -10,7 +10,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.utils.safestring import SafeString, mark_safe
 
-from .index import KEY_MESSAGE, RECOMMENDATION, item_of
+from .index import KEY_MESSAGE, RECOMMENDATION, TYPES, item_of
 from .query import MAX_LENGTH, Query, parse
 from .snippets import render
 from .text import STOP_WORDS, clean, similarity, stem, words
@@ -108,16 +108,22 @@ class SearchEngine:
         return min(scored, key=lambda entry: (-entry[0], -entry[1], entry[2]))[2]
 
     def _texts(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """The own text of each item that still exists, in one query."""
+        from django.db.models import Value
+
         from recommendations.models import Recommendation
         from sessions.models import KeyMessage
 
-        texts = {}
-        for kind, model in ((KEY_MESSAGE, KeyMessage), (RECOMMENDATION, Recommendation)):
+        querysets = []
+        for bit, (kind, model) in enumerate(((KEY_MESSAGE, KeyMessage), (RECOMMENDATION, Recommendation))):
             ids = [pk for item_kind, pk in keys if item_kind == kind]
-            for start in range(0, len(ids), 500):
-                rows = model._base_manager.using(self.using).filter(id__in=ids[start : start + 500])
-                texts.update(((kind, pk), text) for pk, text in rows.values_list("id", "text"))
-        return texts
+            if ids:
+                rows = model._base_manager.using(self.using).filter(id__in=ids).order_by()
+                querysets.append(rows.annotate(type_bit=Value(bit)).values_list("type_bit", "id", "text"))
+        if not querysets:
+            return {}
+        rows = querysets[0].union(*querysets[1:], all=True).order_by() if len(querysets) > 1 else querysets[0]
+        return {(TYPES[bit], pk): text for bit, pk, text in rows}
 
     def _restriction(self, key_messages, recommendations) -> Restriction | None:
         """SQL limiting the documents to the querysets' items; None when that leaves nothing."""

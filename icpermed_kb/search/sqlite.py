@@ -17,11 +17,12 @@ class SQLiteEngine(SearchEngine):
         weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, bm25({FTS_TABLE}, {weights}) AS rank FROM {FTS_TABLE} "
-                f"WHERE {FTS_TABLE} MATCH %s{where} ORDER BY rank, rowid",
+                f"SELECT bm25({FTS_TABLE}, {weights}), rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{where}",
                 [to_fts5(query), *params],
             )
-            return [(document, -rank) for document, rank in cursor.fetchall()]  # bm25: lower is better
+            rows = cursor.fetchall()
+        rows.sort()  # by bm25 (lower is better), then rowid: faster here than in SQLite's sorter
+        return [(document, -rank) for rank, document in rows]
 
     def _known(self, lexeme: str) -> bool:
         with self.connection.cursor() as cursor:

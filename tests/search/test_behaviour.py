@@ -212,6 +212,16 @@ def test_snippets_mark_phrases_stems_and_accents_and_cut_long_texts(kb, engine):
     assert len(snippet) < 400
 
 
+def test_snippets_of_both_types_in_one_page(kb, engine):
+    message = kb.message("Registries & cohorts.")
+    recommendation = kb.recommendation("Fund registries <now>.")
+    hits = engine.search("registries")
+    assert engine.snippets("registries", hits) == {
+        key(message): "<mark>Registries</mark> &amp; cohorts.",
+        key(recommendation): "Fund <mark>registries</mark> &lt;now&gt;.",
+    }
+
+
 def test_snippets_show_the_text_when_only_context_matched(kb, engine):
     talk = kb.talk("Oncology")
     message = kb.message("Avoid <toxicity>.", talk=talk)
