@@ -268,6 +268,7 @@ class EditableAdmin(EditableMixin, SimpleHistoryAdmin):
 
     list_per_page = 50
     actions = ["forget_edits"]
+    object_history_list_template = "admin/history_list.html"
     readonly_fields = ("edit_marks",)
 
     # -- forms

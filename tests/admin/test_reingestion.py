@@ -51,6 +51,7 @@ def test_edits_and_deletions_survive_reingestion(editor_client, editor, ingested
     history = editor_client.get(reverse("admin:workshop_sessions_keymessage_history", args=[message.pk]))
     html = history.content.decode()
     assert "alice" in html and EDITED in html and "Themes: +Imaging" in html
+    assert "the ingestion" in html and "Ingestion of icpermed-workshop-2023-siena.pdf" in html
 
     public = editor_client.get(message.get_absolute_url().split("#")[0]).content.decode()
     assert EDITED in public
@@ -82,3 +83,19 @@ def test_ingestion_with_history_stays_fast(db):
     ingest(REPORT_PDF)
     second = time.perf_counter() - start
     assert first < 20 and second < 20, (first, second)
+
+
+def test_theme_edits_and_deletions_survive_reingestion(editor_client, ingested):
+    theme = Theme.objects.get(slug="imaging")
+    url = reverse("admin:core_theme_change", args=[theme.pk])
+    data = form_data(editor_client.get(url))
+    data["description"] = "Imaging, as the editors define it."
+    assert editor_client.post(url, data).status_code == 302
+    doomed = Theme.objects.get(slug="cancer")
+    assert editor_client.post(reverse("admin:core_theme_delete", args=[doomed.pk]), {"post": "yes"}).status_code == 302
+
+    ingest(REPORT_PDF)
+    theme.refresh_from_db()
+    assert theme.description == "Imaging, as the editors define it."
+    assert not Theme.objects.filter(slug="cancer").exists()
+    assert not KeyMessage.objects.filter(themes__slug="cancer").exists()
