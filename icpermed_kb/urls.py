@@ -37,6 +37,7 @@ urlpatterns = [
     path("search/", core_views.search, name="search"),
     path("search.json", core_views.search, JSON, name="search-json"),
     path("export.json", core_views.export_json, name="export-json"),
+    path("healthz", core_views.healthz, name="healthz"),
     path("report.pdf", session_views.report_pdf, name="report-pdf"),
     path("admin/", admin.site.urls),
 ]

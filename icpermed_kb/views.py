@@ -1,7 +1,9 @@
 """Theme pages and the open-data export."""
 
+import logging
 from dataclasses import dataclass, field
 
+from django.db import DatabaseError, connection
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -12,6 +14,8 @@ from icpermed_kb.responses import json_response
 from recommendations.models import Recommendation
 from sessions.models import KeyMessage, Session, Talk
 from sessions.views import current_report_or_404, theme_counts
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -146,3 +150,15 @@ def _search_result(result, absolute) -> dict:
         "url": absolute(item.get_absolute_url()),
         "score": round(result.score, 6),
     }
+
+
+def healthz(request):
+    """Liveness and readiness for a load balancer: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        logger.error("health check: the database does not answer: %s", error)
+        return json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+    return json_response({"status": "ok", "database": connection.vendor})
