@@ -133,8 +133,9 @@ def words(text: str) -> list[tuple[int, int, str]]:
     """The words of cleaned text: (start, end, folded word), skipping runs longer than MAX_WORD."""
     found = []
     for match in _WORD.finditer(text):
-        if match.end() - match.start() <= MAX_WORD and (word := fold(match.group())):
-            found.append((match.start(), match.end(), word))
+        start, end = match.span()
+        if end - start <= MAX_WORD and (word := fold(match.group())):
+            found.append((start, end, word))
     return found
 
 
