@@ -1,0 +1,65 @@
+"""Text from the PDF or the admin is data, never markup: every page type and JSON twin escapes it."""
+
+import pytest
+
+from tests.factories import build_knowledge_base
+from tests.pages.test_query_counts import page_urls
+
+PAYLOADS = [
+    "<script>alert('kb')</script>",
+    '"><img src=x onerror=alert(1)>',
+    "<a href=\"javascript:alert('kb')\">click</a>",
+]
+RAW = ["<script>alert", "<img src=x", 'href="javascript:', "onerror=alert(1)>"]
+
+
+@pytest.fixture
+def hostile_site(db):
+    text = " ".join(PAYLOADS)
+    built = build_knowledge_base(1, text=f"Key message {text}")
+    speaker = built.speakers[0]
+    speaker.name, speaker.organisation = f"Dr {PAYLOADS[1]}", PAYLOADS[2]
+    speaker.save()
+    theme = built.themes[0]
+    theme.name, theme.description = f"Theme {PAYLOADS[0]}", PAYLOADS[1]
+    theme.save()
+    talk = built.talks[0]
+    talk.title, talk.topic = f"Talk {PAYLOADS[2]}", PAYLOADS[0]
+    talk.save()
+    recommendation = built.recommendations[0]
+    recommendation.text, recommendation.lead = f"Do {PAYLOADS[0]}", PAYLOADS[1]
+    recommendation.save()
+    return built
+
+
+def test_every_page_and_twin_escapes_stored_markup(client, hostile_site):
+    urls = [*page_urls(hostile_site).values(), "/search/?q=alert", "/search.json?q=alert", "/search/?q=onerror"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode("utf-8-sig")
+        if response["Content-Type"].startswith("text/csv"):
+            continue  # a CSV cell holds the text as it is; spreadsheets do not run markup
+        assert [raw for raw in RAW if raw in body] == [], url
+
+
+@pytest.mark.parametrize("page", ["session", "talk", "speaker", "theme", "key messages", "recommendations"])
+def test_the_hostile_text_is_shown_as_text(client, hostile_site, page):
+    body = client.get(page_urls(hostile_site)[page]).content.decode()
+    assert "&lt;script&gt;alert(&#x27;kb&#x27;)&lt;/script&gt;" in body or "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in body
+
+
+def test_json_twins_keep_the_text_exact_once_decoded(client, hostile_site):
+    data = client.get(f"/talks/{hostile_site.talks[0].pk}.json").json()
+    assert (data["title"], data["topic"], data["speaker"]["name"]) == (
+        f"Talk {PAYLOADS[2]}",
+        PAYLOADS[0],
+        f"Dr {PAYLOADS[1]}",
+    )
+    assert data["key_messages"][0]["text"] == "Key message " + " ".join(PAYLOADS) + " 0-0-0"
+
+
+def test_search_snippets_escape_before_marking(client, hostile_site):
+    result = client.get("/search.json?q=alert").json()["results"][0]
+    assert "<mark>" in result["snippet"] and "<script" not in result["snippet"]
+    assert "&lt;script&gt;" in result["snippet"]
