@@ -21,6 +21,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
@@ -372,7 +373,28 @@ class EditableAdmin(EditableMixin, SimpleHistoryAdmin):
         self.message_user(request, f"{count} items will follow the report again at the next ingestion.")
 
 
+class EditableInlineFormSet(BaseInlineFormSet):
+    """Rows keep distinct positions: the unique constraints involve the session, which an inline
+    under a talk does not show, so the model form cannot check them itself."""
+
+    def clean(self):
+        super().clean()
+        if "order" not in getattr(self.form, "key_fields", ()):
+            return
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            order = form.instance.order if form.instance.pk is not None else form.cleaned_data.get("order")
+            if order is None:
+                continue
+            if order in seen:
+                raise ValidationError(f"Two rows at position {order}: give each row its own position.")
+            seen.add(order)
+
+
 class EditableInline(EditableMixin, admin.TabularInline):
+    formset = EditableInlineFormSet
     extra = 0
     show_change_link = True
     readonly_fields = ("report_page",)

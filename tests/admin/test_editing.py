@@ -144,6 +144,26 @@ def test_adding_an_item_in_the_admin_marks_every_field(editor_client):
     assert {"text", "kind", "page", "group"} <= set(added.edited_fields)
 
 
+def test_adding_an_item_at_a_taken_position_is_refused(editor_client):
+    talk = make_rows(1)["talk"]
+    data = form_data(editor_client.get(change_url(talk)))
+    data.update(
+        {
+            "key_messages-TOTAL_FORMS": "2",
+            "key_messages-1-order": "1",
+            "key_messages-1-kind": "overall",
+            "key_messages-1-text": "Same position as the first.",
+            "key_messages-1-page": "9",
+            "key_messages-1-group": "",
+            "key_messages-1-version": "",
+        }
+    )
+    response = editor_client.post(change_url(talk), data)
+    assert response.status_code == 200
+    assert "Two rows at position 1" in response.content.decode()
+    assert not KeyMessage.objects.filter(text="Same position as the first.").exists()
+
+
 def test_curating_a_speaker(editor_client):
     speaker = make_rows(1)["speaker"]
     assert edit(editor_client, speaker, organisation="University of Siena", country="Italy").status_code == 302
