@@ -1,5 +1,6 @@
 """Settings, read from the environment (see the README's table)."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "django_filters",
     "taggit",
     "simple_history",
+    "axes",
     "icpermed_kb.apps.CoreConfig",
     "sessions.apps.WorkshopSessionsConfig",
     "speakers.apps.SpeakersConfig",
@@ -90,7 +92,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it turns a locked-out login into the lockout page
 ]
+
+# Brute-force protection of the admin login (django-axes): ten failed logins from one client
+# address lock that address out of logging in for an hour; a success clears its count.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
+AXES_CLIENT_IP_CALLABLE = "icpermed_kb.security.client_ip"
 
 ROOT_URLCONF = "icpermed_kb.urls"
 WSGI_APPLICATION = "icpermed_kb.wsgi.application"
@@ -139,6 +152,10 @@ TAGGIT_CASE_INSENSITIVE = True
 # The bundled report, ingested by `make run` and served as /report.pdf.
 REPORT_PDF = BASE_DIR / "fixtures" / "icpermed-workshop-2023-siena.pdf"
 THEME_VOCABULARY = BASE_DIR / "fixtures" / "themes.toml"
+# The ingestion reads and parses a PDF in a child process: stopped after this many seconds, and
+# refused if it needs more than this many MB of memory (see icpermed_kb/ingest/sandbox.py).
+INGEST_TIMEOUT_SECONDS = float(os.environ.get("INGEST_TIMEOUT_SECONDS", "60"))
+INGEST_MEMORY_MB = int(os.environ.get("INGEST_MEMORY_MB", "2048"))
 SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "https://github.com/icpermed/icpermed-kb")
 
 LOGGING = {
