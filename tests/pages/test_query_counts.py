@@ -66,8 +66,8 @@ EXPECTED = {
     "theme": 8,
     "theme json": 8,
     "export": 8,
-    "search": 12,
-    "search json": 12,
+    "search": 11,
+    "search json": 11,
 }
 
 
