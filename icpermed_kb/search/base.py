@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -28,7 +28,7 @@ SUGGEST_THRESHOLD = 0.4  # pg_trgm similarity; PostgreSQL's candidate filter (% 
 class Hit:
     """One result: the item's type and id, its score (higher is better), and `partial` if it lacks some words."""
 
-    type: str  # "key_message" | "recommendation"
+    type: Literal["key_message", "recommendation"]
     id: int
     score: float
     partial: bool = False
