@@ -1,10 +1,13 @@
 """The only module that imports PyMuPDF: PDF bytes -> pages of styled lines.
 
 It refuses what is not a usable text PDF before anything else runs, so callers
-never see a PyMuPDF exception.
+never see a PyMuPDF exception; running out of memory is raised as MemoryError. The
+ingestion calls it in a child process with time and memory limits (sandbox.py).
 """
 
 from __future__ import annotations
+
+import re
 
 import pymupdf
 
@@ -15,6 +18,11 @@ MAX_PAGES = 500
 # A page with fewer extractable characters than this is treated as an image.
 MIN_TEXT_CHARS_PER_PAGE = 20
 _BOLD_FLAG = 1 << 4
+# How MuPDF reports a failed allocation (FzErrorSystem): "malloc (75000000 bytes) failed".
+_OUT_OF_MEMORY = re.compile(r"\b(?:malloc|calloc|realloc)\b.*\bfailed\b|out of memory", re.IGNORECASE)
+# MuPDF prints every syntax error it recovers from to stderr (thousands for a damaged file); what
+# matters reaches us as an exception or as missing text, so the refusal stays the one line shown.
+pymupdf.TOOLS.mupdf_display_errors(False)
 
 
 def read_document(data: bytes) -> Document:
@@ -28,6 +36,7 @@ def read_document(data: bytes) -> Document:
     try:
         pdf = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:  # PyMuPDF raises RuntimeError subclasses, and others on garbage
+        _raise_if_out_of_memory(exc)
         raise RefusedDocument(f"the PDF is corrupt and cannot be opened ({_first_line(exc)})") from None
     with pdf:
         if pdf.needs_pass or pdf.is_encrypted:
@@ -39,6 +48,7 @@ def read_document(data: bytes) -> Document:
         try:
             pages = tuple(_read_page(page) for page in pdf)
         except Exception as exc:
+            _raise_if_out_of_memory(exc)
             raise RefusedDocument(f"the PDF is corrupt: a page cannot be read ({_first_line(exc)})") from None
         title = (pdf.metadata or {}).get("title") or ""
     characters = sum(len(line.text.strip()) for page in pages for line in page.lines)
@@ -67,6 +77,14 @@ def _read_page(page: pymupdf.Page) -> Page:
             lines.append(Line(spans=spans, x0=x0, y0=y0, x1=x1, y1=y1))
     rect = page.rect
     return Page(number=page.number + 1, width=rect.width, height=rect.height, lines=tuple(lines))
+
+
+def _raise_if_out_of_memory(exc: Exception) -> None:
+    """Out of memory is not corruption: let it through as MemoryError (the sandbox's memory cap)."""
+    if isinstance(exc, MemoryError):
+        raise exc
+    if _OUT_OF_MEMORY.search(str(exc)):
+        raise MemoryError(_first_line(exc)) from exc
 
 
 def _first_line(exc: Exception) -> str:

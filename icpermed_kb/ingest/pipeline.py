@@ -12,9 +12,9 @@ from django.db import transaction
 
 from icpermed_kb.themes import load_vocabulary
 
-from .parser import parse_document
-from .pdf_text import MAX_BYTES, read_document
+from .pdf_text import MAX_BYTES
 from .records import RefusedDocument, Report
+from .sandbox import parse_in_child
 
 
 @dataclass
@@ -35,9 +35,10 @@ def ingest(
     except OSError as exc:
         raise RefusedDocument(f"cannot read {path}: {exc.strerror or exc}") from None
     progress(f"Reading {path.name} ({len(data):,} bytes)")
-    document = read_document(data)
-    progress(f"Read {len(document.pages)} pages")
-    report = parse_document(document)
+    # PyMuPDF and the parser run in a child process under a time limit and memory cap (sandbox.py);
+    # a refusal there leaves the database untouched: only this process writes, and only after.
+    report = parse_in_child(data)
+    progress(f"Read {report.page_count} pages")
     progress("Parsed " + ", ".join(f"{count} {name}" for name, count in report.counts().items()))
     if dry_run:
         return IngestResult(report=report, summary=None)

@@ -1,0 +1,215 @@
+"""Read and parse a PDF in a child process, with a wall-clock limit and memory and CPU caps.
+
+MuPDF is C code: a hostile or broken PDF can make it loop, allocate without bound or crash, and
+none of that can be interrupted from Python. So PDF bytes -> Report (PyMuPDF and the parser, all
+the CPU-heavy work) runs in a child process; the parent waits at most `timeout` seconds, then
+kills it. In the child, RLIMIT_AS caps the address space it may add, RLIMIT_CPU stops it even if
+the parent is gone (an orphaned child cannot spin forever), and RLIMIT_CORE keeps crashes from
+leaving core files. Results come back through a pipe as plain pickled records (records.py); the
+database is written only in the parent, only after the child succeeded.
+
+Why multiprocessing's "forkserver" start method: the child must not inherit the parent's Django
+database connections, threads or locks (plain fork would copy them), and it must start fast — a
+fresh interpreter ("spawn", or a subprocess) pays ~0.3 s to import PyMuPDF and ~4 s to load the
+word lists the parser consults, on every file. The fork server is a clean interpreter started once
+per parent process; it preloads `child` (PyMuPDF, the parser, the word lists) and forks a child per
+file, which starts warm in a few milliseconds. This module itself stays light: the parent never
+imports PyMuPDF through it. As with any spawn/forkserver child, the parent's main script is run
+again (as "__mp_main__") in the child: a script that ingests must guard its entry point with
+`if __name__ == "__main__":`, as manage.py does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import multiprocessing
+import multiprocessing.forkserver
+import os
+import signal
+import threading
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from .records import RefusedDocument, Report
+
+CHILD_MODULE = "icpermed_kb.ingest.child"
+# What the child runs: "module:function", the function taking PDF bytes. Tests point it elsewhere.
+PARSE_TARGET = f"{CHILD_MODULE}:read_and_parse"
+DEFAULT_TIMEOUT_SECONDS = 60.0
+DEFAULT_MEMORY_MB = 2048
+# The child's exit status when it ran out of memory and could not even say so through the pipe.
+_EXIT_OUT_OF_MEMORY = 86
+_PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
+_server_lock = threading.Lock()
+
+
+class ChildFailure(Exception):
+    """An unexpected exception in the child, with its traceback: the cause of the refusal."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float = DEFAULT_TIMEOUT_SECONDS  # seconds of wall-clock time for the whole read and parse
+    memory_mb: int = DEFAULT_MEMORY_MB  # MB of address space the child may add to what it holds at start
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        from django.conf import settings
+
+        return cls(
+            timeout=float(getattr(settings, "INGEST_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)),
+            memory_mb=int(getattr(settings, "INGEST_MEMORY_MB", DEFAULT_MEMORY_MB)),
+        )
+
+    @property
+    def timeout_message(self) -> str:
+        return f"parsing took longer than {self.timeout:g} s: the file was stopped"
+
+    @property
+    def memory_message(self) -> str:
+        return f"parsing needed more than {self.memory_mb} MB of memory"
+
+
+def parse_in_child(data: bytes, limits: Limits | None = None) -> Report:
+    """PDF bytes -> Report, read and parsed in a child process; RefusedDocument for anything else."""
+    return run_in_child(PARSE_TARGET, data, limits or Limits.from_settings())
+
+
+def run_in_child(target: str, data: bytes, limits: Limits) -> object:
+    """Run `target(data)` ("module:function") in a child process under `limits` and return its result.
+
+    Raises RefusedDocument: the child's own refusal with its message, or a one-line reason when the
+    child ran out of time or memory, crashed, or failed with an unexpected exception.
+    """
+    context = _context()
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_child_main, args=(target, data, sender, limits), name="icpermed-pdf-reader", daemon=True
+    )
+    try:
+        process.start()
+        sender.close()  # the child holds the only write end: EOF as soon as it dies
+        message = None
+        if receiver.poll(limits.timeout):
+            try:
+                message = receiver.recv()
+            except EOFError:
+                pass  # the child died without a word: its exit status says why
+        else:
+            process.kill()
+            process.join()
+            raise RefusedDocument(limits.timeout_message)
+        process.join(5)
+        if message is None:
+            raise RefusedDocument(_exit_reason(process.exitcode, limits))
+    finally:
+        if process.is_alive():
+            process.kill()
+            process.join()
+        receiver.close()
+        sender.close()
+        if process.exitcode is not None:
+            process.close()
+    kind, *payload = message
+    if kind == "ok":
+        return payload[0]
+    if kind == "refused":
+        raise RefusedDocument(payload[0])
+    if kind == "memory":
+        raise RefusedDocument(limits.memory_message)
+    summary, details = payload
+    raise RefusedDocument(f"the PDF could not be read: the reader failed ({summary})") from ChildFailure(details)
+
+
+def _exit_reason(exitcode: int | None, limits: Limits) -> str:
+    if exitcode == _EXIT_OUT_OF_MEMORY:
+        return limits.memory_message
+    if exitcode is not None and exitcode < 0:
+        number = -exitcode
+        if number == signal.SIGXCPU:  # RLIMIT_CPU: only reached when the wall clock was not watched
+            return limits.timeout_message
+        if number == signal.SIGKILL:  # we kill only on timeout, handled above: the kernel's OOM killer
+            return limits.memory_message
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = "unknown"
+        return f"the PDF crashed the reader (signal {number}: {name})"
+    return f"the PDF reader stopped unexpectedly (exit status {exitcode})"
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")  # no fork server on this platform: slower, same limits
+    context = multiprocessing.get_context("forkserver")
+    with _server_lock:
+        context.set_forkserver_preload([CHILD_MODULE])
+        # Python < 3.12.8 / 3.13.1 does not hand sys.path to the fork server (CPython gh-117378), so
+        # without this its preload could not import the project and every child would start cold.
+        # The workaround the CPython maintainers give: PYTHONPATH while the server starts.
+        saved = os.environ.get("PYTHONPATH")
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [_PROJECT_ROOT, saved]))
+        try:
+            multiprocessing.forkserver.ensure_running()  # a no-op once it runs
+        finally:
+            if saved is None:
+                del os.environ["PYTHONPATH"]
+            else:
+                os.environ["PYTHONPATH"] = saved
+    return context
+
+
+# In the child.
+
+
+def _child_main(target: str, data: bytes, sender, limits: Limits) -> None:
+    try:
+        _apply_limits(limits)
+        try:
+            module, _, name = target.partition(":")
+            outcome = ("ok", getattr(importlib.import_module(module), name)(data))
+        except RefusedDocument as exc:
+            outcome = ("refused", str(exc))
+        except MemoryError:
+            outcome = ("memory",)
+        except Exception as exc:
+            lines = str(exc).strip().splitlines()
+            summary = f"{type(exc).__name__}: {lines[0][:120]}" if lines else type(exc).__name__
+            outcome = ("failed", summary, traceback.format_exc())
+        try:
+            sender.send(outcome)
+        except MemoryError:
+            os._exit(_EXIT_OUT_OF_MEMORY)
+        except Exception as exc:  # a result that cannot be pickled: a bug, reported as such
+            sender.send(("failed", f"the result could not be sent back: {type(exc).__name__}", traceback.format_exc()))
+    finally:
+        sender.close()
+
+
+def _apply_limits(limits: Limits) -> None:
+    try:
+        import resource
+    except ImportError:  # not a Unix: the wall clock still applies
+        return
+    held = _address_space_bytes()
+    cap = held + limits.memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    # CPU time never exceeds wall-clock time in this single-threaded child, so this only fires when
+    # the parent stopped watching: SIGXCPU at the soft limit, SIGKILL a second later.
+    seconds = math.ceil(limits.timeout) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _address_space_bytes() -> int:
+    """The child's address space at start (interpreter, PyMuPDF, word lists: ~200 MB), 0 if unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
