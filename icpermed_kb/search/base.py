@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.models import F
 from django.utils.safestring import SafeString, mark_safe
 
 from .index import KEY_MESSAGE, RECOMMENDATION, TYPES, item_of
@@ -137,11 +138,17 @@ class SearchEngine:
             if queryset.query.is_empty():
                 continue
             try:
-                compiler = queryset.order_by().values("pk").query.get_compiler(using=self.using)
-                sql, subquery_params = compiler.as_sql()
+                items = queryset.order_by().values(search_item=F("pk"))
+                sql, subquery_params = items.query.get_compiler(using=self.using).as_sql()
             except EmptyResultSet:
                 continue
-            parts.append(f"(({column} & 1) = {bit} AND ({column} >> 1) IN ({sql}))")
+            # A correlated EXISTS, not IN (…): SQLite then looks up only the matching items by
+            # primary key instead of listing every item of the queryset first (35 ms -> 0.1 ms
+            # for a rare word at 100,000 key messages); PostgreSQL plans both as a semi-join.
+            parts.append(
+                f"(({column} & 1) = {bit} AND EXISTS (SELECT 1 FROM ({sql}) restricted "
+                f"WHERE restricted.search_item = ({column} >> 1)))"
+            )
             params.extend(subquery_params)
         if not parts:
             return None

@@ -10,7 +10,7 @@ from .schema import BM25_WEIGHTS, FTS_TABLE
 class SQLiteEngine(SearchEngine):
     """FTS5 with the `ascii` tokenizer over pre-analysed lexemes; bm25 with per-column weights."""
 
-    id_column = "rowid"
+    id_column = f"{FTS_TABLE}.rowid"
 
     def _match(self, query: Query, restriction: Restriction) -> list[tuple[int, float]]:
         where, params = restriction
