@@ -23,6 +23,9 @@ _OUT_OF_MEMORY = re.compile(r"\b(?:malloc|calloc|realloc)\b.*\bfailed\b|out of m
 # MuPDF prints every syntax error it recovers from to stderr (thousands for a damaged file); what
 # matters reaches us as an exception or as missing text, so the refusal stays the one line shown.
 pymupdf.TOOLS.mupdf_display_errors(False)
+# Characters a damaged font map can yield that no text column should get: C0 controls but tab and
+# line breaks (PostgreSQL refuses NUL), DEL, and lone surrogates (not encodable as UTF-8).
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def read_document(data: bytes) -> Document:
@@ -50,7 +53,7 @@ def read_document(data: bytes) -> Document:
         except Exception as exc:
             _raise_if_out_of_memory(exc)
             raise RefusedDocument(f"the PDF is corrupt: a page cannot be read ({_first_line(exc)})") from None
-        title = (pdf.metadata or {}).get("title") or ""
+        title = _UNSTORABLE.sub("", (pdf.metadata or {}).get("title") or "")
     characters = sum(len(line.text.strip()) for page in pages for line in page.lines)
     if characters < MIN_TEXT_CHARS_PER_PAGE * len(pages):
         raise RefusedDocument("the PDF has no text layer (a scan?): nothing to read")
@@ -64,12 +67,12 @@ def _read_page(page: pymupdf.Page) -> Page:
         for raw_line in block.get("lines", ()):
             spans = tuple(
                 Span(
-                    text=raw["text"],
+                    text=text,
                     bold=bool(raw["flags"] & _BOLD_FLAG) or "bold" in raw["font"].lower(),
                     size=round(raw["size"], 2),
                 )
                 for raw in raw_line["spans"]
-                if raw["text"]
+                if (text := _UNSTORABLE.sub("", raw["text"]))
             )
             if not "".join(span.text for span in spans).strip():
                 continue

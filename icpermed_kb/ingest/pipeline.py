@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DataError, transaction
 
 from icpermed_kb.themes import load_vocabulary
 
@@ -48,6 +48,10 @@ def ingest(
     rules = load_vocabulary(settings.THEME_VOCABULARY)
     from icpermed_kb.search.index import deferred
 
-    with transaction.atomic(), deferred():  # the search index is written once, at the end, in the same transaction
-        _, summary = load_report(report, filename=path.name, sha256=hashlib.sha256(data).hexdigest(), themes=rules)
+    try:
+        with transaction.atomic(), deferred():  # the search index is written once, at the end, in the same transaction
+            _, summary = load_report(report, filename=path.name, sha256=hashlib.sha256(data).hexdigest(), themes=rules)
+    except DataError as exc:  # text the database refuses (too long for its column…): rolled back, so a refusal
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
+        raise RefusedDocument(f"the report's content cannot be stored ({reason})") from None
     return IngestResult(report=report, summary=summary)

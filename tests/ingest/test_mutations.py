@@ -27,6 +27,7 @@ _OBJECT = re.compile(rb"\d+ 0 obj\b.*?endobj\s*", re.DOTALL)
 _STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
 _STARTXREF = re.compile(rb"startxref\s+(\d+)")
 _XREF_STREAM = re.compile(rb"\d+ 0 obj\s*<<[^>]*?/Type\s*/XRef.*?endobj\s*", re.DOTALL)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def flip_bytes(data: bytes, rate: float, rng: random.Random) -> bytes:
@@ -192,7 +193,16 @@ def _invalid(report: Report, data: bytes) -> list[str]:
         items += session["key_messages"] + session["recommendations"]
         if any(not item["text"].strip() or not 1 <= item["page"] <= report.page_count for item in items):
             problems.append(f"chapter {session['number']} holds an empty item or one off the report's pages")
+    if any(_CONTROL.search(text) for text in _strings(stored)):  # PostgreSQL refuses NUL: none anywhere
+        problems.append("the stored report holds control characters")
     return problems
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return [text for item in items for text in _strings(item)]
 
 
 def _shape(stored: dict) -> list:

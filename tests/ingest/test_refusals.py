@@ -114,6 +114,25 @@ def test_failure_while_writing_rolls_back_everything(db, monkeypatch):
     assert (Report.objects.count(), Session.objects.count()) == (0, 0)
 
 
+def test_content_the_database_refuses_is_a_refusal_and_rolls_back(tmp_path, report_bytes, database_state, monkeypatch):
+    from django.db import DataError
+
+    from icpermed_kb.ingest import loader
+
+    def too_long(self, *args, **kwargs):
+        raise DataError("value too long for type character varying(300)\n")
+
+    monkeypatch.setattr(loader._Loader, "apply_themes", too_long)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(report_bytes)
+    with pytest.raises(CommandError) as raised:
+        call_command("ingest_report", str(path), stdout=io.StringIO())
+    assert str(raised.value) == (
+        f"refused {path}: the report's content cannot be stored (value too long for type character varying(300))"
+    )
+    assert json.dumps(export_knowledge_base(), sort_keys=True) == database_state
+
+
 def test_read_document_refuses_page_bombs(monkeypatch, report_bytes):
     monkeypatch.setattr(pdf_text, "MAX_PAGES", 10)
     with pytest.raises(pdf_text.RefusedDocument, match="27 pages, over the 10-page limit"):
