@@ -64,6 +64,7 @@ class SearchResults:
         self.is_valid = self.filterset.is_valid()
         chosen = self.filterset.form.cleaned_data
         self.selected = {name: self._values(chosen.get(name)) for name in ("theme", *SINGLE_FACETS)}
+        self.partial = False
         self.hits = self._hits(report) if self.query else []
         self.results = [result for result in self.hits if self._passes(result)]
 
@@ -87,6 +88,7 @@ class SearchResults:
             Recommendation.objects.of_report(report), self.selected["theme"]
         )
         hits = self.engine.search(self.query, key_messages=key_messages, recommendations=recommendations)
+        self.partial = any(hit.partial for hit in hits)  # no item had every word: the closest ones
         results = [Result(hit.type, hit.id, hit.score) for hit in hits]
         self._describe(results)
         return results

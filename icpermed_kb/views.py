@@ -109,6 +109,7 @@ def search(request, format="html"):
             {
                 "query": results.query,
                 "count": results.count,
+                "partial": results.partial,
                 "page": page.number,
                 "pages": page.paginator.num_pages,
                 "suggestion": suggestion,

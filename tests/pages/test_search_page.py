@@ -50,7 +50,8 @@ def every_result(client, url):
 
 def test_search_json_has_the_documented_shape_in_rank_order(client, kb):
     payload = client.get("/search.json?q=digital+twins").json()
-    assert sorted(payload) == ["count", "facets", "page", "pages", "query", "results", "suggestion"]
+    assert sorted(payload) == ["count", "facets", "page", "pages", "partial", "query", "results", "suggestion"]
+    assert payload["partial"] is False
     assert (payload["query"], payload["suggestion"]) == ("digital twins", None)
     first = payload["results"][0]
     assert sorted(first) == ["id", "kind", "page", "pdf", "score", "session", "snippet", "speaker", "text", "themes", "type", "url"]
@@ -131,3 +132,9 @@ def test_a_bad_filter_value_is_a_400_not_a_500(client, kb):
 def test_undecodable_query_bytes_give_a_page(client, kb, raw):
     for path in ("/search/", "/search.json", "/key-messages/"):
         assert client.get(f"{path}?q={raw}&speaker={raw}").status_code in (200, 400), (path, raw)
+
+
+def test_when_no_item_has_every_word_the_page_says_so(client, kb):
+    payload = client.get("/search.json?q=digital+twins+zebra").json()
+    assert (payload["partial"], payload["count"]) == (True, len(get_engine().search("digital twins zebra")))
+    assert "No item has every word; these have most of them." in client.get("/search/?q=digital+twins+zebra").content.decode()
