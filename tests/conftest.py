@@ -11,6 +11,9 @@ REPORT_PDF = ROOT / "fixtures" / "icpermed-workshop-2023-siena.pdf"
 TRANSCRIPTION = ROOT / "fixtures" / "transcription.json"
 RENDERINGS = ROOT / "fixtures" / "renderings"
 
+# Benchmarks are scripts run by hand (their results are committed), not tests.
+collect_ignore_glob = ["benchmarks/*"]
+
 
 def pytest_report_header(config):
     url = os.environ.get("DATABASE_URL", "")
