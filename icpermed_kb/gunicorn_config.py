@@ -1,22 +1,40 @@
 """gunicorn settings: `gunicorn -c python:icpermed_kb.gunicorn_config icpermed_kb.wsgi`.
 
 Sized for the 2-core machine the load test ran on (tests/benchmarks/load-results.md): the pages
-are CPU-bound Python, so one process per core plus one, each with a few threads to overlap
-database waits. Every value can be overridden on the command line or by the environment.
+are CPU-bound Python (about 20 ms of CPU each, one GIL per process), so one process per core, each
+with a few threads to overlap database waits. A third process on two cores only made the operating
+system share the cores unevenly (p99 up by half or more). Every value can be overridden on the
+command line or by the environment.
+
+No keep-alive, and at most `worker_connections` connections per process. A gthread worker accepts
+every connection it can, whatever its threads are doing, and a kept-alive connection stays on the
+process that accepted it: in the load test, 47 of 50 connections landed on one of three processes,
+whose single GIL then served them all while the others idled. With one request per connection and
+a small cap, a process takes a new connection only when it has room, the rest wait in the kernel's
+listen queue in arrival order, and both processes stay busy with an even share (at 50 clients, p99
+0.6-0.8 s instead of 1.0-1.9 s, same throughput). The reverse proxy on the same host keeps its
+clients' connections alive; a new loopback connection per request costs a fraction of a
+millisecond. A cap alone, with keep-alive on, starves clients beyond workers × worker_connections:
+their connections wait in the queue while the accepted ones never close. SO_REUSEPORT
+(`reuse_port`) also spreads connections, but resets those queued on a worker when it is recycled,
+so it is not used.
 """
 
 import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_connections = 4 * threads  # per process: running and waiting for a thread (see above)
+keepalive = 0  # one request per connection, so that connections spread over the processes (see above)
 timeout = 30  # a request still running after 30 s is stuck: restart the worker
 graceful_timeout = 30
-keepalive = 5
-max_requests = 2000  # recycle workers now and then, so slow leaks cannot grow without bound
-max_requests_jitter = 200
+# Recycle workers now and then, so slow leaks cannot grow without bound; not too often, as a new
+# worker costs about half a second of CPU (imports, cold caches).
+max_requests = 10000
+max_requests_jitter = 1000
 accesslog = "-"  # both logs to the standard streams, for the process manager to collect
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
