@@ -15,6 +15,7 @@ host names, "3.5" and "COVID-19" as extra tokens where FTS5 sees plain words.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -23,7 +24,9 @@ import snowballstemmer
 MAX_WORD = 64  # longer runs of letters are not words (and PostgreSQL refuses lexemes over 2 KB)
 
 _WORD = re.compile(r"[^\W_]+")
-_STEMMER = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps its working state on the instance, so two threads stemming at once (gunicorn's
+# gthread workers) corrupt each other's words: one stemmer per thread.
+_STEMMERS = threading.local()
 
 # Letters that have no Unicode decomposition, folded as PostgreSQL's unaccent folds them.
 _LETTERS = str.maketrans(
@@ -126,7 +129,10 @@ def fold(word: str) -> str:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The index lexeme of a folded word: its Snowball English stem ("regulators" -> "regul")."""
-    return _STEMMER.stemWord(word) or word
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word) or word
 
 
 def words(text: str) -> list[tuple[int, int, str]]:

@@ -156,3 +156,20 @@ def test_render_escapes_and_marks_by_word():
     long = " ".join(f"w{i}" for i in range(200)) + " target " + " ".join(f"v{i}" for i in range(200))
     snippet = render(long, [("target",)])
     assert snippet.startswith("…w194 ") and "<mark>target</mark>" in snippet and snippet.endswith("…")
+
+
+def test_stemming_is_safe_from_several_threads_at_once():
+    """gunicorn's threads stem concurrently: every thread must get the same stems as one thread alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from icpermed_kb.search import text as search_text
+
+    vocabulary = [f"{root}{suffix}" for root in ("regulat", "standardis", "personalis", "generat", "connect") for suffix in ("ion", "ions", "ing", "ed", "or", "ors", "ive")]
+    expected = [search_text.stem.__wrapped__(word) for word in vocabulary]
+
+    def stem_all(_):
+        return [search_text.stem.__wrapped__(word) for word in vocabulary * 50]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(stem_all, range(64)))
+    assert results == [expected * 50] * 64
