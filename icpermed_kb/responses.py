@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 
 from icpermed_kb import representations
 from icpermed_kb.listing import FacetedListing
@@ -59,3 +60,22 @@ def invalid_filters_text(listing: FacetedListing) -> HttpResponseBadRequest:
     """A CSV request with filter values that mean nothing: say which, in one line."""
     problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in listing.errors.items())
     return HttpResponseBadRequest(f"Invalid filter values: {problems}\n", content_type="text/plain; charset=utf-8")
+
+
+def listing_response(request, listing: FacetedListing, format: str, *, template: str, serialize, twins) -> HttpResponse:
+    """A list page as HTML, or as its JSON twin: one page of results, the facets and the filters."""
+    page = listing.page(request.GET.get("page"))
+    facets = listing.facets()
+    if format == "json":
+        if not listing.is_valid:
+            return json_response(invalid_filters_payload(listing), status=400)
+        results = [serialize(item, request.build_absolute_uri) for item in page.object_list]
+        return json_response(listing_payload(request, listing, page, results, facets))
+    context = {
+        "listing": listing,
+        "page": page,
+        "facets": facets,
+        "active_filters": listing.active_filters(facets),
+        "twins": twins,
+    }
+    return render(request, template, context, status=200 if listing.is_valid else 400)

@@ -1,16 +1,9 @@
 """Public pages of the recommendations app: the filterable list and its JSON and CSV twins."""
 
-from django.shortcuts import render
 
 from icpermed_kb import representations
 from icpermed_kb.listing import FacetedListing
-from icpermed_kb.responses import (
-    csv_response,
-    invalid_filters_payload,
-    invalid_filters_text,
-    json_response,
-    listing_payload,
-)
+from icpermed_kb.responses import csv_response, invalid_filters_text, listing_response
 from sessions.views import current_report_or_404
 
 from .filters import RecommendationFilter
@@ -43,22 +36,11 @@ def recommendation_list(request, format="html"):
             for item in listing.queryset
         )
         return csv_response("recommendations.csv", COLUMNS, rows)
-    page = listing.page(request.GET.get("page"))
-    facets = listing.facets()
-    if format == "json":
-        if not listing.is_valid:
-            return json_response(invalid_filters_payload(listing), status=400)
-        results = [representations.recommendation(item, absolute) for item in page.object_list]
-        return json_response(listing_payload(request, listing, page, results, facets))
-    return render(
+    return listing_response(
         request,
-        "recommendations/recommendation_list.html",
-        {
-            "listing": listing,
-            "page": page,
-            "facets": facets,
-            "active_filters": listing.active_filters(facets),
-            "twins": [("JSON", "recommendation-list-json"), ("CSV", "recommendation-list-csv")],
-        },
-        status=200 if listing.is_valid else 400,
+        listing,
+        format,
+        template="recommendations/recommendation_list.html",
+        serialize=representations.recommendation,
+        twins=[("JSON", "recommendation-list-json"), ("CSV", "recommendation-list-csv")],
     )

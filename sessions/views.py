@@ -10,13 +10,7 @@ from django.urls import reverse
 from icpermed_kb import representations
 from icpermed_kb.listing import FacetedListing
 from icpermed_kb.models import Theme
-from icpermed_kb.responses import (
-    csv_response,
-    invalid_filters_payload,
-    invalid_filters_text,
-    json_response,
-    listing_payload,
-)
+from icpermed_kb.responses import csv_response, invalid_filters_text, json_response, listing_response
 from recommendations.models import Recommendation
 
 from .filters import KeyMessageFilter
@@ -231,30 +225,18 @@ def key_message_list(request, format="html"):
     """Key messages filtered by theme, session, kind, speaker and country, with facet counts."""
     report = current_report_or_404()
     listing = FacetedListing(KeyMessageFilter, request.GET, KeyMessage.objects.of_report(report).for_listing(), report=report)
-    status = 200 if listing.is_valid else 400
     absolute = request.build_absolute_uri
     if format == "csv":
         if not listing.is_valid:
             return invalid_filters_text(listing)
         return csv_response("key-messages.csv", KEY_MESSAGE_COLUMNS, (_key_message_row(item, absolute) for item in listing.queryset))
-    page = listing.page(request.GET.get("page"))
-    facets = listing.facets()
-    if format == "json":
-        if not listing.is_valid:
-            return json_response(invalid_filters_payload(listing), status=400)
-        results = [representations.key_message(item, absolute) for item in page.object_list]
-        return json_response(listing_payload(request, listing, page, results, facets))
-    return render(
+    return listing_response(
         request,
-        "sessions/key_message_list.html",
-        {
-            "listing": listing,
-            "page": page,
-            "facets": facets,
-            "active_filters": listing.active_filters(facets),
-            "twins": [("JSON", "keymessage-list-json"), ("CSV", "keymessage-list-csv")],
-        },
-        status=status,
+        listing,
+        format,
+        template="sessions/key_message_list.html",
+        serialize=representations.key_message,
+        twins=[("JSON", "keymessage-list-json"), ("CSV", "keymessage-list-csv")],
     )
 
 

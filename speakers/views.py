@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from icpermed_kb import representations
 from icpermed_kb.listing import FacetedListing
-from icpermed_kb.responses import invalid_filters_payload, json_response, listing_payload
+from icpermed_kb.responses import json_response, listing_response
 from sessions.grouping import group_messages
 from sessions.models import KeyMessage, Talk
 from sessions.views import KIND_LABELS, current_report_or_404
@@ -20,26 +20,18 @@ def speaker_list(request, format="html"):
     report = current_report_or_404()
     queryset = Speaker.objects.in_report(report).for_listing().with_talk_counts()
     listing = FacetedListing(SpeakerFilter, request.GET, queryset, report=report, per_page=100)
-    page = listing.page(request.GET.get("page"))
-    facets = listing.facets()
-    if format == "json":
-        if not listing.is_valid:
-            return json_response(invalid_filters_payload(listing), status=400)
-        absolute = request.build_absolute_uri
-        results = [{**representations.speaker(item, absolute), "talks": item.talk_count} for item in page.object_list]
-        return json_response(listing_payload(request, listing, page, results, facets))
-    return render(
+    return listing_response(
         request,
-        "speakers/speaker_list.html",
-        {
-            "listing": listing,
-            "page": page,
-            "facets": facets,
-            "active_filters": listing.active_filters(facets),
-            "twins": [("JSON", "speaker-list-json")],
-        },
-        status=200 if listing.is_valid else 400,
+        listing,
+        format,
+        template="speakers/speaker_list.html",
+        serialize=_speaker_with_talk_count,
+        twins=[("JSON", "speaker-list-json")],
     )
+
+
+def _speaker_with_talk_count(item, absolute) -> dict:
+    return {**representations.speaker(item, absolute), "talks": item.talk_count}
 
 
 def speaker_detail(request, slug: str, format="html"):

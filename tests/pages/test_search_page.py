@@ -7,6 +7,7 @@ import pytest
 from icpermed_kb.search import get_engine
 from recommendations.models import Recommendation
 from sessions.models import KeyMessage
+from tests.pages.test_browse import passes
 from tests.search.test_report import HOSTILE
 
 
@@ -25,18 +26,6 @@ def describe(hit) -> dict:
         "speaker": speaker.slug if speaker else "",
         "country": speaker.country if speaker and speaker.country else "",
     }
-
-
-def passes(row, filters, lifting=None):
-    for name, values in filters.items():
-        if name == lifting:
-            continue
-        if name == "theme":
-            if not set(values) <= row["theme"]:
-                return False
-        elif row[name] != values[0]:
-            return False
-    return True
 
 
 def every_result(client, url):
