@@ -52,6 +52,23 @@ class ActiveFilter:
     remove_query: str
 
 
+def as_values(value) -> list[str]:
+    """A cleaned filter value as the list of strings facets compare with ([] when not applied)."""
+    if value in (None, "", []):
+        return []
+    return [str(item) for item in value] if isinstance(value, list | tuple) else [str(value)]
+
+
+def facet_values(choices, counts: dict[str, int], selected) -> list[FacetValue]:
+    """A facet's values in choice order, each with its count and whether it is chosen."""
+    chosen = set(selected)
+    return [
+        FacetValue(str(value), str(label), counts.get(str(value), 0), str(value) in chosen)
+        for value, label in choices
+        if value != ""
+    ]
+
+
 class ThemeFilter(django_filters.MultipleChoiceFilter):
     """Items carrying every chosen theme (by slug)."""
 
@@ -132,10 +149,7 @@ class FacetedListing:
         return paginator.get_page(number)
 
     def cleaned(self, name: str) -> list[str]:
-        value = self.filterset.form.cleaned_data.get(name)  # an invalid value is absent: it is not applied
-        if value in (None, "", []):
-            return []
-        return [str(item) for item in value] if isinstance(value, list | tuple) else [str(value)]
+        return as_values(self.filterset.form.cleaned_data.get(name))  # an invalid value is absent: not applied
 
     def facets(self) -> list[Facet]:
         """Every facet with its values' counts under the current filters."""
@@ -151,13 +165,7 @@ class FacetedListing:
                 counted = self.filterset_class(
                     others, queryset=self.base_queryset, report=self.report, choices=self.filterset.choice_lists
                 ).qs
-            counts = self._counts(counted, path, name)
-            selected = set(self.cleaned(name))
-            values = [
-                FacetValue(str(value), str(label), counts.get(str(value), 0), str(value) in selected)
-                for value, label in form_field.choices
-                if value != ""
-            ]
+            values = facet_values(form_field.choices, self._counts(counted, path, name), self.cleaned(name))
             facets.append(Facet(name=name, label=str(form_field.label), multiple=multiple, values=values))
         return facets
 

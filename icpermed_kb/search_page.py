@@ -15,12 +15,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 
-from icpermed_kb.listing import Facet, FacetValue
+from icpermed_kb.listing import Facet, as_values, facet_values
 from icpermed_kb.models import ThemedItem
+from icpermed_kb.search import Hit, get_engine
+from icpermed_kb.search.text import clean
 from recommendations.models import Recommendation
 from sessions.filters import SearchFilter
 from sessions.models import KeyMessage
 
+MAX_QUERY_DISPLAY = 1000  # the engine reads at most 500 characters; the box shows a little more
 BATCH = 500  # ids per IN (...) list: far below every engine's parameter limit
 SINGLE_FACETS = ("session", "kind", "speaker", "country")
 
@@ -53,26 +56,18 @@ class SearchResults:
     """One search request: the filter form, the filtered ranked results, their facets and one page."""
 
     def __init__(self, data: QueryDict, report, *, per_page: int = 20):
-        from icpermed_kb.search import get_engine
-
         self.engine = get_engine()
-        self.query = clean_query_text(data.get("q", ""))
+        self.query = clean(data.get("q", ""))[:MAX_QUERY_DISPLAY]
         self.data = data.copy()
         self.data.pop("page", None)
         self.per_page = per_page
         self.filterset = SearchFilter(self.data, queryset=KeyMessage.objects.of_report(report), report=report)
         self.is_valid = self.filterset.is_valid()
         chosen = self.filterset.form.cleaned_data
-        self.selected = {name: self._values(chosen.get(name)) for name in ("theme", *SINGLE_FACETS)}
+        self.selected = {name: as_values(chosen.get(name)) for name in ("theme", *SINGLE_FACETS)}
         self.partial = False
         self.hits = self._hits(report) if self.query else []
         self.results = [result for result in self.hits if self._passes(result)]
-
-    @staticmethod
-    def _values(value) -> list[str]:
-        if value in (None, "", []):
-            return []
-        return [str(item) for item in value] if isinstance(value, list | tuple) else [str(value)]
 
     @property
     def errors(self) -> dict[str, list[str]]:
@@ -134,12 +129,7 @@ class SearchResults:
                 counts = Counter(slug for result in self.results for slug in result.themes)
             else:
                 counts = Counter(result.value(name) for result in self.hits if self._passes(result, lifting=name))
-            selected = set(self.selected[name])
-            values = [
-                FacetValue(str(value), str(label), counts.get(str(value), 0), str(value) in selected)
-                for value, label in field.choices
-                if value != ""
-            ]
+            values = facet_values(field.choices, counts, self.selected[name])
             facets.append(Facet(name=name, label=str(field.label), multiple=name == "theme", values=values))
         return facets
 
@@ -155,7 +145,7 @@ class SearchResults:
         recommendations = Recommendation.objects.filter(id__in=[r.id for r in results if r.type == "recommendation"]).for_listing()
         items = {("key_message", item.id): item for item in messages}
         items |= {("recommendation", item.id): item for item in recommendations}
-        snippets = self.engine.snippets(self.query, [hit for hit in _as_hits(results)])
+        snippets = self.engine.snippets(self.query, [Hit(type=r.type, id=r.id, score=r.score) for r in results])
         for result in results:
             result.item = items.get((result.type, result.id))
             result.snippet = snippets.get((result.type, result.id), "")
@@ -165,14 +155,3 @@ class SearchResults:
         if self.results or not self.query:
             return None
         return self.engine.suggest(self.query)
-
-
-def _as_hits(results: list[Result]):
-    from icpermed_kb.search import Hit
-
-    return [Hit(type=result.type, id=result.id, score=result.score) for result in results]
-
-
-def clean_query_text(text: str) -> str:
-    """The query as typed, without NUL and control characters, for display and the engine."""
-    return "".join(character for character in text if character.isprintable() or character == " ")[:1000].strip()

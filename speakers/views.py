@@ -48,15 +48,17 @@ def speaker_detail(request, slug: str, format="html"):
     talk_by_id = {talk.id: talk for talk in talks}
     for talk in talks:
         talk.speaker = speaker
+    messages_by_talk: dict[int, list] = {talk.id: [] for talk in talks}
     for message in messages:
         message.talk = talk_by_id.get(message.talk_id, message.talk)
+        messages_by_talk.setdefault(message.talk_id, []).append(message)
     absolute = request.build_absolute_uri
     if format == "json":
         return json_response(
             {
                 **representations.speaker(speaker, absolute),
                 "talks": [
-                    representations.talk(talk, absolute, [m for m in messages if m.talk_id == talk.id]) for talk in talks
+                    representations.talk(talk, absolute, messages_by_talk[talk.id]) for talk in talks
                 ],
             }
         )
@@ -67,7 +69,7 @@ def speaker_detail(request, slug: str, format="html"):
             "speaker": speaker,
             "crumbs": [("Speakers", reverse("speaker-list")), (speaker.name, None)],
             "roles": speaker.roles.all(),
-            "talks": [(talk, group_messages([m for m in messages if m.talk_id == talk.id], KIND_LABELS)) for talk in talks],
+            "talks": [(talk, group_messages(messages_by_talk[talk.id], KIND_LABELS)) for talk in talks],
             "message_count": len(messages),
         },
     )
