@@ -82,3 +82,17 @@ class Tombstone(models.Model):
 
 # The search index's tables (icpermed_kb/search/models.py).
 from icpermed_kb.search.models import SearchDocument, SearchWord  # noqa: E402, F401
+
+
+class DataVersion(models.Model):
+    """One row whose token changes with every write to what the public pages show (page_cache.py).
+
+    A random token rather than a counter: a rolled-back transaction followed by another write
+    must never bring back a token whose cached pages showed the rolled-back data.
+    """
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"data version {self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

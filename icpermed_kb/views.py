@@ -10,6 +10,7 @@ from django.urls import reverse
 from icpermed_kb import representations
 from icpermed_kb.export import export_knowledge_base
 from icpermed_kb.models import Theme
+from icpermed_kb.page_cache import cached_page
 from icpermed_kb.responses import json_response
 from recommendations.models import Recommendation
 from sessions.models import KeyMessage, Session, Talk
@@ -28,6 +29,7 @@ class SessionThemeItems:
     recommendations: list = field(default_factory=list)
 
 
+@cached_page
 def theme_list(request, format="html"):
     """The theme vocabulary by group, with how many items carry each theme."""
     report = current_report_or_404()
@@ -44,6 +46,7 @@ def theme_list(request, format="html"):
     return render(request, "core/theme_list.html", {"groups": groups})
 
 
+@cached_page
 def theme_detail(request, slug: str, format="html"):
     """Everything tagged with one theme, grouped by session in report order."""
     report = current_report_or_404()
@@ -85,6 +88,7 @@ def theme_detail(request, slug: str, format="html"):
     )
 
 
+@cached_page
 def export_json(request):
     """The whole knowledge base as JSON (the export_kb command's shape), for download."""
     response = json_response(export_knowledge_base())
@@ -92,6 +96,7 @@ def export_json(request):
     return response
 
 
+@cached_page
 def search(request, format="html"):
     """Ranked full-text search of key messages and recommendations, with the list pages' filters and facets."""
     from icpermed_kb.search_page import SearchResults

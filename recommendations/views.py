@@ -3,6 +3,7 @@
 
 from icpermed_kb import representations
 from icpermed_kb.listing import FacetedListing
+from icpermed_kb.page_cache import cached_page
 from icpermed_kb.responses import csv_response, invalid_filters_text, listing_response
 from sessions.views import current_report_or_404
 
@@ -12,6 +13,7 @@ from .models import Recommendation
 COLUMNS = ["id", "kind", "lead", "text", "session", "session_title", "themes", "page", "url"]
 
 
+@cached_page
 def recommendation_list(request, format="html"):
     """Session conclusions and perspectives, filtered by theme, session and kind."""
     report = current_report_or_404()

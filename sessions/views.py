@@ -10,6 +10,7 @@ from django.urls import reverse
 from icpermed_kb import representations
 from icpermed_kb.listing import FacetedListing
 from icpermed_kb.models import Theme
+from icpermed_kb.page_cache import cached_page
 from icpermed_kb.responses import csv_response, invalid_filters_text, json_response, listing_response
 from recommendations.models import Recommendation
 
@@ -70,6 +71,7 @@ def theme_grid(report: Report, sessions: list[Session], themes) -> list[dict]:
     return rows
 
 
+@cached_page
 def home(request, format="html"):
     """The report, its sessions in order with counts, its themes and a themes × sessions grid."""
     report = Report.objects.current()
@@ -126,6 +128,7 @@ def _report_data(report: Report, absolute) -> dict:
     }
 
 
+@cached_page
 def session_list(request, format="html"):
     """Every session of the report in order, with counts."""
     report = current_report_or_404()
@@ -146,6 +149,7 @@ def session_list(request, format="html"):
     )
 
 
+@cached_page
 def session_detail(request, number: str, format="html"):
     """A session: its people, aim, talks with grouped key messages, panel discussion and recommendations."""
     report = current_report_or_404()
@@ -196,6 +200,7 @@ def _panel_item(item: KeyMessage, absolute) -> dict:
     return representations.key_message(item, absolute)
 
 
+@cached_page
 def talk_detail(request, pk: int, format="html"):
     """One talk (its permalink): speaker, title, topic and key messages grouped as printed."""
     talk = get_object_or_404(Talk.objects.for_display(), pk=pk)
@@ -221,6 +226,7 @@ def talk_detail(request, pk: int, format="html"):
     )
 
 
+@cached_page
 def key_message_list(request, format="html"):
     """Key messages filtered by theme, session, kind, speaker and country, with facet counts."""
     report = current_report_or_404()

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from icpermed_kb import representations
 from icpermed_kb.listing import FacetedListing
+from icpermed_kb.page_cache import cached_page
 from icpermed_kb.responses import json_response, listing_response
 from sessions.grouping import group_messages
 from sessions.models import KeyMessage, Talk
@@ -15,6 +16,7 @@ from .filters import SpeakerFilter
 from .models import SessionRole, Speaker
 
 
+@cached_page
 def speaker_list(request, format="html"):
     """Everyone listed in the report, filterable by role, country and organisation."""
     report = current_report_or_404()
@@ -34,6 +36,7 @@ def _speaker_with_talk_count(item, absolute) -> dict:
     return {**representations.speaker(item, absolute), "talks": item.talk_count}
 
 
+@cached_page
 def speaker_detail(request, slug: str, format="html"):
     """A speaker: affiliation, roles, talks and every key message credited to them."""
     speaker = get_object_or_404(

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from icpermed_kb import editing
+from icpermed_kb import editing, page_cache
 from icpermed_kb.models import Theme, ThemedItem, Tombstone
 from icpermed_kb.themes import ThemeRule, matching_slugs
 from recommendations.models import Recommendation
@@ -79,8 +79,11 @@ def load_report(
     report: records.Report, *, filename: str, sha256: str, themes: list[ThemeRule]
 ) -> tuple[Report, LoadSummary]:
     """Write a parsed report (and the theme vocabulary) to the database atomically."""
-    with transaction.atomic():
-        return _Loader(themes, filename).load(report, filename=filename, sha256=sha256)
+    with transaction.atomic(), page_cache.deferred_bump():
+        loaded, summary = _Loader(themes, filename).load(report, filename=filename, sha256=sha256)
+        if summary.changed:  # its bulk theme writes send no signals: bump for them too
+            page_cache.bump()
+        return loaded, summary
 
 
 # A row holding edited rows is kept with them (deleting it would cascade to the editors' work).

@@ -7,6 +7,11 @@
 -- only statuses >= 400 as errors; response() counts every status outside 200-299 (a 301 to HTTPS
 -- or a 302 to a login page would be a failed page here). done() prints one line, LOAD_RESULT
 -- followed by JSON, that load_test.py reads: latencies in microseconds.
+--
+--   wrk ... -- urls.txt unique
+--
+-- makes every request's URL unique (a `nocache=<thread>.<n>` parameter, which the pages ignore) so
+-- that none is answered from the page cache: the cost of rendering every request.
 
 local threads = {}
 local counter = 0
@@ -28,13 +33,20 @@ function init(args)
   file:close()
   assert(#paths > 0, "the URL list is empty")
   position = id % #paths
+  unique = args[2] == "unique"
+  sent = 0
   non2xx = 0
   statuses = {}
 end
 
 function request()
   position = position % #paths + 1
-  return wrk.format("GET", paths[position])
+  local path = paths[position]
+  if unique then
+    sent = sent + 1
+    path = path .. (path:find("?", 1, true) and "&" or "?") .. "nocache=" .. id .. "." .. sent
+  end
+  return wrk.format("GET", path)
 end
 
 function response(status, headers, body)

@@ -148,9 +148,10 @@ def main() -> int:
         errors = sum(errors_of(run) for run in all_runs(r))
         failed += errors
         print(f"{r['engine']}: {summary_line(r['mix'])}; failed requests in all runs: {errors}", file=sys.stderr)
-        if starved(r["mix"], args.connections):
-            failed += 1
-            print(f"{r['engine']}: only {served(r['mix']):.0f} of {args.connections} clients served", file=sys.stderr)
+        for key, name in RUNS.items():
+            if starved(r[key], args.connections):
+                failed += 1
+                print(f"{r['engine']} {name}: only {served(r[key]):.0f} of {args.connections} clients served", file=sys.stderr)
     if failed:
         print("FAIL: failed requests or clients not served (warm-up, mix and per-URL runs)", file=sys.stderr)
         return 1
@@ -158,7 +159,7 @@ def main() -> int:
 
 
 def all_runs(result: dict) -> list[dict]:
-    return [result["warm_up"], result["mix"], *(u[key] for u in result["urls"] for key in ("c1", "cN"))]
+    return [result["warm_up"], result["mix"], result["rendered"], *(u[key] for u in result["urls"] for key in ("c1", "cN"))]
 
 
 # One engine, end to end.
@@ -190,15 +191,10 @@ def run_engine(engine: str, args) -> dict:
             warm_up = wrk(base, url_file, args.connections, WARM_UP_SECONDS, args.wrk_threads)
             settle()
             print(f"   mix: {args.connections} connections, {args.duration} s", file=sys.stderr, flush=True)
-            load_before, machine_before = os.getloadavg()[0], cpu_times()
-            server_before, boots_before = server.cpu_seconds(), server.boots()
-            measured = wrk(base, url_file, args.connections, args.duration, args.wrk_threads)
-            measured["cpu_busy"] = cpu_busy(machine_before, cpu_times())
-            measured["recycled"] = server.boots() - boots_before
-            # A worker that exited took its CPU time with it: no CPU figure then.
-            measured["server_cpu"] = None if measured["recycled"] else server.cpu_seconds() - server_before
-            measured["load"] = (load_before, os.getloadavg()[0])
-            print(f"   {summary_line(measured)}", file=sys.stderr, flush=True)
+            measured = measure(server, base, url_file, args, unique=False)
+            settle()
+            print(f"   mix, every URL unique: {args.connections} connections, {args.duration} s", file=sys.stderr, flush=True)
+            rendered = measure(server, base, url_file, args, unique=True)
             per_url = []
             for label, path in urls if args.per_url else []:
                 single = tmp / "one.txt"
@@ -217,10 +213,25 @@ def run_engine(engine: str, args) -> dict:
         "mix_urls": urls,
         "warm_up": warm_up,
         "mix": measured,
+        "rendered": rendered,
         "urls": per_url,
         "settings": settings,
         "server_errors": server_errors,
     }
+
+
+def measure(server, base: str, url_file: Path, args, *, unique: bool) -> dict:
+    """One measured wrk run over the mix, with the server's CPU time and the machine's load around it."""
+    load_before, machine_before = os.getloadavg()[0], cpu_times()
+    server_before, boots_before = server.cpu_seconds(), server.boots()
+    run = wrk(base, url_file, args.connections, args.duration, args.wrk_threads, unique=unique)
+    run["cpu_busy"] = cpu_busy(machine_before, cpu_times())
+    run["recycled"] = server.boots() - boots_before
+    # A worker that exited took its CPU time with it: no CPU figure then.
+    run["server_cpu"] = None if run["recycled"] else server.cpu_seconds() - server_before
+    run["load"] = (load_before, os.getloadavg()[0])
+    print(f"   {summary_line(run)}", file=sys.stderr, flush=True)
+    return run
 
 
 VERSION = """
@@ -490,10 +501,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 # wrk.
 
 
-def wrk(base: str, url_file: Path, connections: int, seconds: int, threads: int) -> dict:
+def wrk(base: str, url_file: Path, connections: int, seconds: int, threads: int, *, unique: bool = False) -> dict:
     command = [
         "wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-        "-s", str(LUA), base, "--", str(url_file),
+        "-s", str(LUA), base, "--", str(url_file), *(["unique"] if unique else []),
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     match = re.search(r"^LOAD_RESULT (.*)$", result.stdout, re.M)
@@ -604,33 +615,42 @@ def report(results: list[dict], command: str, args, findings: str) -> str:
         "",
         "## Results",
         "",
-        "| engine | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | clients served | "
+        "| engine | run | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | clients served | "
         f"server CPU ms/request | server cores | machine busy | target: 0 errors, p99 < {TARGET_P99_MS} ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in results:
-        run, latency = r["mix"], r["mix"]["latency_us"]
-        met = errors_of(run) == 0 and not starved(run, args.connections) and latency["p99"] < TARGET_P99_MS * 1000
-        seconds = run["duration_us"] / 1e6
-        cpu = run["server_cpu"]
-        lines.append(
-            f"| {r['version']} | {run['requests']:,} | {run['rps']:.0f} | {ms(latency['p50'])} | {ms(latency['p90'])} | "
-            f"{ms(latency['p99'])} | {ms(latency['max'])} | {errors_of(run)}{error_detail(run)} | "
-            f"{served(run):.0f} of {args.connections} | "
-            + (f"{cpu / run['requests'] * 1000:.1f} | {cpu / seconds:.2f} | " if cpu is not None else "n/a | n/a | ")
-            + f"{run['cpu_busy']:.0%} | {'**met**' if met else '**not met**'} |"
-        )
+        for key, name in RUNS.items():
+            run, latency = r[key], r[key]["latency_us"]
+            met = errors_of(run) == 0 and not starved(run, args.connections) and latency["p99"] < TARGET_P99_MS * 1000
+            seconds = run["duration_us"] / 1e6
+            cpu = run["server_cpu"]
+            lines.append(
+                f"| {r['version']} | {name} | {run['requests']:,} | {run['rps']:.0f} | {ms(latency['p50'])} | "
+                f"{ms(latency['p90'])} | {ms(latency['p99'])} | {ms(latency['max'])} | {errors_of(run)}{error_detail(run)} | "
+                f"{served(run):.0f} of {args.connections} | "
+                + (f"{cpu / run['requests'] * 1000:.1f} | {cpu / seconds:.2f} | " if cpu is not None else "n/a | n/a | ")
+                + f"{run['cpu_busy']:.0%} | {'**met**' if met else '**not met**'} |"
+            )
     lines += [
+        "",
+        "Runs: *mix* is the URL mix below as clients send it, so after its first request each page is "
+        "answered from the page cache (`icpermed_kb/page_cache.py`: one query for the data version, then the "
+        "stored response); *rendered* is the same mix with a unique `nocache=` parameter on every request, "
+        "which the pages ignore but the cache key does not — every request is rendered, as after an edit or "
+        "for searches nobody asked before.",
         "",
         "Server CPU: user + system time of gunicorn's processes over the measured run, per request and per "
         "second (2.00 = both cores; n/a when a worker was recycled during the run, as its time left with it). "
         "Machine busy: both cores, whatever ran on them (the server, wrk, anything else).",
         "",
-        "- Load average (1 min) at the start and end of the measured run: "
-        + "; ".join(f"{r['engine']} {r['mix']['load'][0]:.1f} → {r['mix']['load'][1]:.1f}" for r in results)
+        "- Load average (1 min) at the start and end of each measured run: "
+        + "; ".join(
+            f"{r['engine']} {name} {r[key]['load'][0]:.1f} → {r[key]['load'][1]:.1f}" for r in results for key, name in RUNS.items()
+        )
         + ".",
-        "- Workers recycled (max_requests) during the measured run: "
-        + "; ".join(f"{r['engine']} {r['mix']['recycled']}" for r in results)
+        "- Workers recycled (max_requests) during the measured runs: "
+        + "; ".join(f"{r['engine']} {name} {r[key]['recycled']}" for r in results for key, name in RUNS.items())
         + ".",
         "- Failed requests in the warm-up (not in the table): "
         + "; ".join(f"{r['engine']} {errors_of(r['warm_up'])}{error_detail(r['warm_up'])}" for r in results)
@@ -674,6 +694,9 @@ def report(results: list[dict], command: str, args, findings: str) -> str:
         lines.append("No error, traceback or worker timeout in gunicorn's log (all runs, warm-up included).")
     lines += ["", FINDINGS + (findings.rstrip() if findings.strip() else "\n\n## Findings\n\n(none written yet)")]
     return "\n".join(lines) + "\n"
+
+
+RUNS = {"mix": "mix", "rendered": "rendered"}
 
 
 def error_detail(run: dict) -> str:

@@ -1,0 +1,252 @@
+"""The page cache (icpermed_kb/page_cache.py): a cached page is reused until the data changes, and
+every way the data changes — saves, deletes, theme changes, ingestion — shows on the next request."""
+
+import pytest
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from icpermed_kb import page_cache
+from icpermed_kb.models import DataVersion, Theme
+from speakers.models import SessionRole
+from tests.factories import build_knowledge_base
+
+
+@pytest.fixture
+def built(db):
+    knowledge_base = build_knowledge_base(2)
+    Theme.objects.create(name="Spare theme", slug="spare-theme")  # on no item yet
+    return knowledge_base
+
+
+def served_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_a_page_is_rendered_once_then_served_with_one_query(client, built):
+    url = built.talks[0].get_absolute_url()
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert [query["sql"] for query in queries.captured_queries] == [
+        'SELECT "core_dataversion"."token" AS "token" FROM "core_dataversion" WHERE "core_dataversion"."id" = 1 '
+        'ORDER BY "core_dataversion"."id" ASC LIMIT 1'
+    ]
+    assert (second.status_code, second.content, second["Content-Type"]) == (200, first.content, first["Content-Type"])
+
+
+def test_a_cached_page_keeps_its_headers_and_gets_the_security_headers(client, built):
+    client.get("/key-messages.csv")
+    cached = client.get("/key-messages.csv")
+    assert cached["Content-Type"] == "text/csv; charset=utf-8"
+    assert cached["Content-Disposition"] == 'attachment; filename="key-messages.csv"'
+    assert cached["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in cached["Content-Security-Policy"]
+
+
+def edit_text(built):
+    message = built.messages[0]
+    message.text = "Rewritten by an editor"
+    message.save()
+
+
+def delete_message(built):
+    built.messages[0].delete()
+
+
+def add_theme(built):
+    built.messages[0].themes.add(Theme.objects.get(slug="spare-theme"))
+
+
+def remove_theme(built):
+    built.messages[0].themes.remove(built.themes[0])
+
+
+def set_themes(built):
+    built.messages[0].themes.set([built.themes[1]])
+
+
+def clear_themes(built):
+    built.messages[0].themes.clear()
+
+
+def rename_theme(built):
+    theme = built.themes[0]
+    theme.name = "Renamed theme"
+    theme.save()
+
+
+def delete_theme(built):
+    built.themes[0].delete()
+
+
+def rename_speaker(built):
+    speaker = built.speakers[0]
+    speaker.name = "Another Name"
+    speaker.save()
+
+
+def change_role(built):
+    role = SessionRole.objects.filter(speaker=built.speakers[0], role="moderator").get()
+    role.affiliation = "A new affiliation"
+    role.save()
+
+
+def retitle_talk(built):
+    talk = built.talks[0]
+    talk.title = "A new title"
+    talk.save()
+
+
+def retitle_session(built):
+    session = built.sessions[0]
+    session.title = "A new session title"
+    session.save()
+
+
+def edit_recommendation(built):
+    recommendation = built.recommendations[0]
+    recommendation.text = "A new recommendation"
+    recommendation.save()
+
+
+def rename_report(built):
+    report = built.report
+    report.place = "Rome, Italy"
+    report.save()
+
+
+WRITES = [
+    edit_text,
+    delete_message,
+    add_theme,
+    remove_theme,
+    set_themes,
+    clear_themes,
+    rename_theme,
+    delete_theme,
+    rename_speaker,
+    change_role,
+    retitle_talk,
+    retitle_session,
+    edit_recommendation,
+    rename_report,
+]
+
+
+@pytest.mark.parametrize("write", WRITES, ids=[write.__name__ for write in WRITES])
+def test_every_kind_of_write_shows_on_the_next_request(client, built, write):
+    url = "/export.json"  # every item, theme, speaker, role and the report, so every write changes it
+    before = client.get(url).content
+    write(built)
+    after = client.get(url).content
+    caches[page_cache.PAGE_CACHE].clear()
+    assert after == client.get(url).content  # what a fresh rendering gives
+    assert after != before
+
+
+def test_a_rolled_back_write_keeps_the_cached_pages(client, built):
+    url = built.talks[0].get_absolute_url()
+    client.get(url)
+    token = page_cache.current_token()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        edit_text(built)
+        raise RuntimeError("the editor's transaction fails")
+    assert page_cache.current_token() == token
+    assert served_queries(client, url) == 1
+
+
+def test_a_bump_after_a_rollback_never_reuses_a_token(built):
+    seen = {page_cache.current_token()}
+    for _ in range(3):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            page_cache.bump()
+            seen.add(page_cache.current_token())
+            raise RuntimeError
+        page_cache.bump()
+        seen.add(page_cache.current_token())
+    assert len(seen) == 7
+
+
+def test_deferred_bumps_write_the_version_once(built):
+    with CaptureQueriesContext(connection) as queries, page_cache.deferred_bump():
+        for message in built.messages:
+            message.text += " (revised)"
+            message.save()
+    updates = [query["sql"] for query in queries.captured_queries if query["sql"].startswith('UPDATE "core_dataversion"')]
+    assert len(updates) == 1
+
+
+def test_failing_deferred_block_does_not_bump(built):
+    token = page_cache.current_token()
+    with pytest.raises(RuntimeError), page_cache.deferred_bump():
+        page_cache.bump()
+        raise RuntimeError
+    assert page_cache.current_token() == token
+
+
+def test_json_twins_are_cached_per_host(client, built, settings):
+    settings.ALLOWED_HOSTS = ["a.example.org", "b.example.org"]
+    first = client.get("/index.json", HTTP_HOST="a.example.org").json()["report"]["pdf"]
+    second = client.get("/index.json", HTTP_HOST="b.example.org").json()["report"]["pdf"]
+    assert (first, second) == ("http://a.example.org/report.pdf", "http://b.example.org/report.pdf")
+
+
+def test_each_query_string_is_its_own_page(client, built):
+    client.get("/key-messages/")
+    filtered = client.get("/key-messages/", {"theme": built.themes[0].slug, "kind": "panel"})
+    assert filtered.context["listing"].count == len(built.panel_items)
+
+
+@pytest.mark.parametrize("url", ["/speakers/nobody/", "/key-messages/?kind=nonsense", "/key-messages.json?kind=nonsense"])
+def test_errors_are_not_cached(client, built, url):
+    first = client.get(url)
+    assert first.status_code in (400, 404)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == first.status_code
+    assert len(queries) > 1  # rendered again
+
+
+def test_without_a_version_row_pages_are_rendered_each_time_until_the_next_write(client, built):
+    url = built.talks[0].get_absolute_url()
+    DataVersion.objects.all().delete()
+    client.get(url)
+    assert served_queries(client, url) > 1
+    retitle_talk(built)
+    client.get(url)
+    assert served_queries(client, url) == 1
+
+
+def test_the_health_check_always_asks_the_database(client, built):
+    client.get("/healthz")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/healthz").status_code == 200
+    assert [query["sql"] for query in queries.captured_queries] == ["SELECT 1"]
+
+
+def test_every_public_model_is_connected(built):
+    """A model added to the public apps (or the themes) changes the version when saved or deleted."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete
+
+    public = [
+        model
+        for label in ("workshop_sessions", "speakers", "recommendations")
+        for model in apps.get_app_config(label).get_models()
+        if not model.__name__.startswith("Historical")
+    ] + [Theme]
+    assert sorted(model.__name__ for model in public) == sorted(
+        ["Report", "Session", "Talk", "KeyMessage", "Speaker", "SessionRole", "Recommendation", "Theme"]
+    )
+    for model in public:
+        instance = model.objects.first()
+        token = page_cache.current_token()
+        instance.save()
+        assert page_cache.current_token() != token, f"saving a {model.__name__}"
+        with transaction.atomic():
+            token = page_cache.current_token()
+            post_delete.send(sender=model, instance=instance, using="default", origin=instance)
+            assert page_cache.current_token() != token, f"deleting a {model.__name__}"
+            transaction.set_rollback(True)
