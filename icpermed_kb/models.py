@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Prefetch
 from django.db.models.signals import post_delete
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -44,6 +45,16 @@ class ThemedItem(GenericTaggedItemBase):
             models.UniqueConstraint(fields=["content_type", "object_id", "tag"], name="one_theme_per_item"),
         ]
         indexes = [models.Index(fields=["content_type", "object_id"])]
+
+
+def themes_prefetch() -> Prefetch:
+    """Each item's themes, in one query, into the list `item.theme_list` (the pages read that).
+
+    A plain `prefetch_related("themes")` makes Django build a taggit queryset per item to hold its
+    prefetched themes: a third of the session page's time. A new Prefetch per call, as Django
+    rewrites a Prefetch's path when it is nested in another.
+    """
+    return Prefetch("themes", to_attr="theme_list")
 
 
 def _drop_themes_of_deleted_item(sender, instance, **kwargs):

@@ -19,7 +19,7 @@ def pdf_link(absolute: Absolute, page: int) -> str:
 
 
 def themes(item) -> list[dict]:
-    return [{"slug": theme.slug, "name": theme.name} for theme in item.themes.all()]
+    return [{"slug": theme.slug, "name": theme.name} for theme in item.theme_list]
 
 
 def speaker_brief(speaker, absolute: Absolute) -> dict | None:

@@ -31,7 +31,7 @@ def recommendation_list(request, format="html"):
                 item.text,
                 item.session.number,
                 item.session.title,
-                "; ".join(theme.name for theme in item.themes.all()),
+                "; ".join(theme.name for theme in item.theme_list),
                 item.page,
                 absolute(item.get_absolute_url()),
             ]

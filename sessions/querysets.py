@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Count, F, Prefetch
 
+from icpermed_kb.models import themes_prefetch
+
 
 class ReportQuerySet(models.QuerySet):
     def current(self):
@@ -39,21 +41,21 @@ class SessionQuerySet(models.QuerySet):
             Prefetch("roles", queryset=SessionRole.objects.select_related("speaker").order_by("order")),
             Prefetch("talks", queryset=Talk.objects.for_display().order_by("order")),
             Prefetch(
-                "talks__key_messages", queryset=KeyMessage.objects.prefetch_related("themes").order_by("order")
+                "talks__key_messages", queryset=KeyMessage.objects.prefetch_related(themes_prefetch()).order_by("order")
             ),
             Prefetch(
                 "key_messages",
-                queryset=KeyMessage.objects.filter(talk=None).prefetch_related("themes").order_by("order"),
+                queryset=KeyMessage.objects.filter(talk=None).prefetch_related(themes_prefetch()).order_by("order"),
                 to_attr="panel_items",
             ),
-            Prefetch("recommendations", queryset=Recommendation.objects.prefetch_related("themes").order_by("order")),
+            Prefetch("recommendations", queryset=Recommendation.objects.prefetch_related(themes_prefetch()).order_by("order")),
         )
 
 
 class TalkQuerySet(models.QuerySet):
     def for_display(self):
         """Talks with their session and speaker joined and their themes prefetched."""
-        return self.select_related("session", "speaker").prefetch_related("themes")
+        return self.select_related("session", "speaker").prefetch_related(themes_prefetch())
 
     def in_report_order(self):
         return self.order_by("session__report", "session__order", "order")
@@ -66,7 +68,7 @@ class KeyMessageQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Key messages with session, talk and speaker joined and themes prefetched, in report order."""
-        return self.select_related("session", "talk__speaker").prefetch_related("themes").in_report_order()
+        return self.select_related("session", "talk__speaker").prefetch_related(themes_prefetch()).in_report_order()
 
     def of_report(self, report):
         return self.filter(session__report=report)

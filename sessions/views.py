@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from icpermed_kb import representations
 from icpermed_kb.listing import FacetedListing
-from icpermed_kb.models import Theme
+from icpermed_kb.models import Theme, themes_prefetch
 from icpermed_kb.page_cache import cached_page
 from icpermed_kb.responses import csv_response, invalid_filters_text, json_response, listing_response
 from recommendations.models import Recommendation
@@ -204,7 +204,7 @@ def _panel_item(item: KeyMessage, absolute) -> dict:
 def talk_detail(request, pk: int, format="html"):
     """One talk (its permalink): speaker, title, topic and key messages grouped as printed."""
     talk = get_object_or_404(Talk.objects.for_display(), pk=pk)
-    messages = list(talk.key_messages.prefetch_related("themes").order_by("order"))
+    messages = list(talk.key_messages.prefetch_related(themes_prefetch()).order_by("order"))
     for message in messages:
         message.talk = talk
         message.session = talk.session
@@ -261,7 +261,7 @@ def _key_message_row(item: KeyMessage, absolute) -> list:
         speaker.name if speaker else "",
         speaker.organisation if speaker else "",
         speaker.country if speaker else "",
-        "; ".join(theme.name for theme in item.themes.all()),
+        "; ".join(theme.name for theme in item.theme_list),
         item.page,
         absolute(item.get_absolute_url()),
     ]

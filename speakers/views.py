@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from icpermed_kb import representations
 from icpermed_kb.listing import FacetedListing
+from icpermed_kb.models import themes_prefetch
 from icpermed_kb.page_cache import cached_page
 from icpermed_kb.responses import json_response, listing_response
 from sessions.grouping import group_messages
@@ -42,12 +43,12 @@ def speaker_detail(request, slug: str, format="html"):
     speaker = get_object_or_404(
         Speaker.objects.prefetch_related(
             Prefetch("roles", queryset=SessionRole.objects.select_related("session").order_by("session__order", "order")),
-            Prefetch("talks", queryset=Talk.objects.select_related("session").prefetch_related("themes").in_report_order()),
+            Prefetch("talks", queryset=Talk.objects.select_related("session").prefetch_related(themes_prefetch()).in_report_order()),
         ),
         slug=slug,
     )
     talks = list(speaker.talks.all())
-    messages = list(KeyMessage.objects.credited_to(speaker).select_related("session", "talk").prefetch_related("themes").in_report_order())
+    messages = list(KeyMessage.objects.credited_to(speaker).select_related("session", "talk").prefetch_related(themes_prefetch()).in_report_order())
     talk_by_id = {talk.id: talk for talk in talks}
     for talk in talks:
         talk.speaker = speaker
