@@ -113,7 +113,11 @@ def mark_edited(item, **values):
 
 def corrected_load(parsed, **kwargs):
     return load_report(
-        parsed, filename="corrected.pdf", sha256="1" * 64, themes=load_vocabulary(ROOT / "fixtures" / "themes.toml")
+        parsed,
+        filename="corrected.pdf",
+        sha256="1" * 64,
+        themes=load_vocabulary(ROOT / "fixtures" / "themes.toml"),
+        **kwargs,
     )
 
 
@@ -231,3 +235,72 @@ def test_command_prints_what_it_kept(ingested):
     assert "  key messages: 0 created, 0 updated, 263 unchanged, 0 deleted, 1 kept (edited)" in lines
     assert "Kept editors' work: 1 edited items kept, 0 deleted items not restored." in lines
     assert lines[-1] == "Done: nothing changed."
+
+
+# --- a file that parses but lost much of the report
+
+
+def drop_second_half_of_each_talks_messages(parsed):
+    shrunk = copy.deepcopy(parsed)
+    for session in shrunk.sessions:
+        for talk in session.talks:
+            del talk.key_messages[len(talk.key_messages) // 2 :]
+    return shrunk
+
+
+def test_a_report_much_smaller_than_the_stored_one_is_refused_and_nothing_changes(ingested, parsed_report):
+    from icpermed_kb.export import export_knowledge_base
+    from icpermed_kb.ingest.records import RefusedDocument
+
+    shrunk = drop_second_half_of_each_talks_messages(parsed_report)
+    stored = KeyMessage.objects.count()
+    in_file = stored - sum(len(t.key_messages) - len(t.key_messages) // 2 for s in parsed_report.sessions for t in s.talks)
+    before = export_knowledge_base()
+    with pytest.raises(RefusedDocument) as refusal:
+        corrected_load(shrunk)
+    assert str(refusal.value) == (
+        f"it holds {in_file} key messages where the stored report has {stored}: it looks damaged or incomplete "
+        "(to load it anyway, use --allow-shrink)"
+    )
+    assert export_knowledge_base() == before
+
+
+def test_allow_shrink_loads_the_smaller_report(ingested, parsed_report):
+    shrunk = drop_second_half_of_each_talks_messages(parsed_report)
+    expected = sum(len(t.key_messages) for s in shrunk.sessions for t in s.talks) + sum(
+        len(s.key_messages) for s in shrunk.sessions
+    )
+    _, summary = corrected_load(shrunk, allow_shrink=True)
+    assert KeyMessage.objects.count() == expected
+    assert summary.counts["key messages"]["deleted"] == sum(
+        len(t.key_messages) - len(t.key_messages) // 2 for s in parsed_report.sessions for t in s.talks
+    )
+
+
+def drop_key_messages(parsed, count: int):
+    """A copy of the report without `count` talk key messages, taken one per talk in turn."""
+    shrunk = copy.deepcopy(parsed)
+    talks = [talk for session in shrunk.sessions for talk in session.talks]
+    while count:
+        for talk in talks:
+            if count and talk.key_messages:
+                talk.key_messages.pop()
+                count -= 1
+    return shrunk
+
+
+@pytest.mark.parametrize("over", [0, 1])
+def test_a_corrected_report_may_drop_up_to_a_tenth_of_the_items(ingested, parsed_report, over):
+    from icpermed_kb.ingest.loader import SHRINK_LIMIT
+    from icpermed_kb.ingest.records import RefusedDocument
+
+    stored = KeyMessage.objects.count()
+    budget = int(stored * SHRINK_LIMIT)  # how many a corrected file may drop
+    shrunk = drop_key_messages(parsed_report, budget + over)
+    if over:
+        with pytest.raises(RefusedDocument):
+            corrected_load(shrunk)
+        assert KeyMessage.objects.count() == stored
+    else:
+        _, summary = corrected_load(shrunk)
+        assert summary.counts["key messages"]["deleted"] == budget

@@ -9,6 +9,10 @@ Editors' work is kept (see icpermed_kb/editing.py): a field listed in a row's
 row holding edited rows), an item whose natural key has a tombstone (an editor
 deleted it) is never brought back, and an item whose themes an editor changed
 keeps exactly those themes.
+
+A file that parses but holds much less than the stored copy of the same edition (a damaged PDF
+whose chapters are all there but whose pages lost text) is refused rather than allowed to delete
+the rest: see `check_not_shrinking`.
 """
 
 from __future__ import annotations
@@ -75,15 +79,52 @@ class LoadSummary:
         ]
 
 
+# A re-ingestion may remove at most this share of the stored report's talks, key messages or
+# recommendations: a corrected PDF changes a few items, a damaged one that still parses loses pages.
+SHRINK_LIMIT = 0.10
+
+
 def load_report(
-    report: records.Report, *, filename: str, sha256: str, themes: list[ThemeRule]
+    report: records.Report, *, filename: str, sha256: str, themes: list[ThemeRule], allow_shrink: bool = False
 ) -> tuple[Report, LoadSummary]:
     """Write a parsed report (and the theme vocabulary) to the database atomically."""
+    if not allow_shrink:
+        check_not_shrinking(report)
     with transaction.atomic(), page_cache.deferred_bump():
         loaded, summary = _Loader(themes, filename).load(report, filename=filename, sha256=sha256)
         if summary.changed:  # its bulk theme writes send no signals: bump for them too
             page_cache.bump()
         return loaded, summary
+
+
+def check_not_shrinking(parsed: records.Report) -> None:
+    """Refuse (RefusedDocument) a report with far fewer items than the stored copy of its edition.
+
+    Only the rows the ingestion owns are counted: items editors edited are kept whatever the file
+    says, and items they deleted are not in the database.
+    """
+    stored = Report.objects.filter(series=parsed.series, number=parsed.number).first()
+    if stored is None:
+        return
+    talks = [talk for session in parsed.sessions for talk in session.talks]
+    in_file = {
+        "talks": len(talks),
+        "key messages": sum(len(talk.key_messages) for talk in talks)
+        + sum(len(session.key_messages) for session in parsed.sessions),
+        "recommendations": sum(len(session.recommendations) for session in parsed.sessions),
+    }
+    owned = {"edited_at__isnull": True}
+    in_database = {
+        "talks": Talk.objects.filter(session__report=stored, **owned).count(),
+        "key messages": KeyMessage.objects.filter(session__report=stored, **owned).count(),
+        "recommendations": Recommendation.objects.filter(session__report=stored, **owned).count(),
+    }
+    for name, count in in_database.items():
+        if in_file[name] < count * (1 - SHRINK_LIMIT):
+            raise records.RefusedDocument(
+                f"it holds {in_file[name]} {name} where the stored report has {count}: it looks damaged or "
+                f"incomplete (to load it anyway, use --allow-shrink)"
+            )
 
 
 # A row holding edited rows is kept with them (deleting it would cascade to the editors' work).

@@ -24,7 +24,11 @@ class IngestResult:
 
 
 def ingest(
-    path: Path | str, *, dry_run: bool = False, progress: Callable[[str], None] = lambda _: None
+    path: Path | str,
+    *,
+    dry_run: bool = False,
+    allow_shrink: bool = False,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> IngestResult:
     """Ingest one report PDF; raise RefusedDocument (nothing written) for bad input."""
     path = Path(path)
@@ -50,7 +54,13 @@ def ingest(
 
     try:
         with transaction.atomic(), deferred():  # the search index is written once, at the end, in the same transaction
-            _, summary = load_report(report, filename=path.name, sha256=hashlib.sha256(data).hexdigest(), themes=rules)
+            _, summary = load_report(
+                report,
+                filename=path.name,
+                sha256=hashlib.sha256(data).hexdigest(),
+                themes=rules,
+                allow_shrink=allow_shrink,
+            )
     except DataError as exc:  # text the database refuses (too long for its column…): rolled back, so a refusal
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
         raise RefusedDocument(f"the report's content cannot be stored ({reason})") from None

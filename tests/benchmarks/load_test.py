@@ -19,11 +19,13 @@ project's git-ignored staticfiles/), then gunicorn with icpermed_kb/gunicorn_con
 production settings — DJANGO_DEBUG=false, a random secret, DJANGO_ALLOWED_HOSTS=127.0.0.1 — on a
 free port of 127.0.0.1. The HTTPS settings (SSL redirect, secure cookies, HSTS) are turned off:
 the test talks plain HTTP on the loopback, where a redirect to https:// would answer every request
-with a 301. Once /healthz answers, wrk runs a 5 s warm-up (not counted), then the measured run:
+with a 301. Once /healthz answers, wrk runs a 5 s warm-up (not counted), then the measured runs:
 --connections keep-alive connections for --duration seconds over the URL mix (`mix()`, one request
-after another per connection, rotating; tests/benchmarks/load_mix.lua), then each URL of the mix
-alone for --per-url seconds with 1 connection (the page's own latency) and with --connections
-(its throughput). gunicorn is stopped at the end, also on an error or Ctrl-C. WEB_CONCURRENCY and
+after another per connection, rotating; tests/benchmarks/load_mix.lua), once as it is (pages come
+from the page cache after their first request) and once with every URL made unique (every request
+rendered); then each URL of the mix alone for --per-url seconds: rendered with 1 connection (the
+page's own rendering time), as it is with 1 connection, and as it is with --connections (its
+throughput). gunicorn is stopped at the end, also on an error or Ctrl-C. WEB_CONCURRENCY and
 GUNICORN_THREADS, if set, pass through to gunicorn_config.py. Only 127.0.0.1 is ever contacted.
 """
 
@@ -159,7 +161,7 @@ def main() -> int:
 
 
 def all_runs(result: dict) -> list[dict]:
-    return [result["warm_up"], result["mix"], result["rendered"], *(u[key] for u in result["urls"] for key in ("c1", "cN"))]
+    return [result["warm_up"], result["mix"], result["rendered"], *(u[key] for u in result["urls"] for key in ("r1", "c1", "cN"))]
 
 
 # One engine, end to end.
@@ -200,11 +202,17 @@ def run_engine(engine: str, args) -> dict:
                 single = tmp / "one.txt"
                 single.write_text(path + "\n", encoding="utf-8")
                 settle()
+                rendering = wrk(base, single, 1, args.per_url, 1, unique=True)
+                settle()
                 alone = wrk(base, single, 1, args.per_url, 1)
                 settle()
                 loaded = wrk(base, single, args.connections, args.per_url, args.wrk_threads)
-                per_url.append({"label": label, "path": path, "c1": alone, "cN": loaded})
-                print(f"   {label}: {summary_line(alone)} | {summary_line(loaded)}", file=sys.stderr, flush=True)
+                per_url.append({"label": label, "path": path, "r1": rendering, "c1": alone, "cN": loaded})
+                print(
+                    f"   {label}: {summary_line(rendering)} | {summary_line(alone)} | {summary_line(loaded)}",
+                    file=sys.stderr,
+                    flush=True,
+                )
             server_errors = server.error_lines()
     return {
         "engine": engine,
@@ -668,20 +676,24 @@ def report(results: list[dict], command: str, args, findings: str) -> str:
             "",
             "## Each URL alone",
             "",
-            f"{args.per_url} s per URL with 1 connection (the page's own latency, nothing queued) and with "
-            f"{args.connections} connections (how many of that page alone the server answers a second).",
+            f"{args.per_url} s per URL, three runs: with 1 connection and every request rendered (a unique "
+            "`nocache=` parameter: the page's own rendering time, nothing queued), with 1 connection as it is "
+            f"(served from the page cache), and with {args.connections} connections as it is (how many of that "
+            "page alone the server answers a second).",
             "",
-            "| engine | page | 1 conn: req/s | p50 ms | p99 ms | "
-            f"{args.connections} conns: req/s | p50 ms | p99 ms | errors |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| engine | page | rendered, 1 conn: req/s | p50 ms | p99 ms | cached, 1 conn: req/s | p50 ms | p99 ms | "
+            f"cached, {args.connections} conns: req/s | p50 ms | p99 ms | errors |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for r in results:
             for u in r["urls"]:
-                one, many = u["c1"], u["cN"]
+                runs = [u[key] for key in ("r1", "c1", "cN")]
                 lines.append(
-                    f"| {r['engine']} | {u['label']} | {one['rps']:.0f} | {ms(one['latency_us']['p50'])} | "
-                    f"{ms(one['latency_us']['p99'])} | {many['rps']:.0f} | {ms(many['latency_us']['p50'])} | "
-                    f"{ms(many['latency_us']['p99'])} | {errors_of(one) + errors_of(many)} |"
+                    f"| {r['engine']} | {u['label']} | "
+                    + " | ".join(
+                        f"{run['rps']:.0f} | {ms(run['latency_us']['p50'])} | {ms(run['latency_us']['p99'])}" for run in runs
+                    )
+                    + f" | {sum(errors_of(run) for run in runs)} |"
                 )
     problems = [(r["engine"], line) for r in results for line in r["server_errors"]]
     lines += ["", "## Server log", ""]

@@ -10,6 +10,7 @@ PyMuPDF's xref API, the cross-reference data damaged, and streams cut short. Eac
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import random
 import re
@@ -229,3 +230,36 @@ def _shape_of(report: Report) -> list:
         )
         for session in report.sessions
     ]
+
+
+def test_a_mutant_that_lost_text_is_refused_unless_the_operator_allows_it(mutants, ingested, tmp_path):
+    """One of the corpus's files keeps every chapter but loses a page's recommendations: loading it
+    would delete them, so the command refuses it, and loads it with --allow-shrink."""
+    from django.core.management import CommandError, call_command
+
+    from recommendations.models import Recommendation
+
+    shrunk = [data for _, data in mutants["objects removed"] if _loses_recommendations(data)]
+    assert len(shrunk) == 1
+    path = tmp_path / "damaged.pdf"
+    path.write_bytes(shrunk[0])
+    before = _state()
+    with pytest.raises(CommandError) as refusal:
+        call_command("ingest_report", str(path), stdout=io.StringIO())
+    assert str(refusal.value) == (
+        f"refused {path}: it holds 21 recommendations where the stored report has 27: it looks damaged or "
+        "incomplete (to load it anyway, use --allow-shrink)"
+    )
+    assert _state() == before
+    call_command("ingest_report", str(path), "--allow-shrink", stdout=io.StringIO())
+    assert Recommendation.objects.count() == 21
+
+
+def _loses_recommendations(data: bytes) -> bool:
+    from icpermed_kb.ingest.sandbox import parse_in_child
+
+    try:
+        report = parse_in_child(data)
+    except RefusedDocument:
+        return False
+    return sum(len(session.recommendations) for session in report.sessions) == 21

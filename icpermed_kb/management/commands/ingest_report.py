@@ -10,10 +10,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="the report PDF")
         parser.add_argument("--dry-run", action="store_true", help="parse and summarise without writing")
+        parser.add_argument(
+            "--allow-shrink",
+            action="store_true",
+            help="load the report even if it has far fewer items than the stored copy of its edition",
+        )
 
-    def handle(self, *args, path, dry_run, **options):
+    def handle(self, *args, path, dry_run, allow_shrink, **options):
         try:
-            result = ingest(path, dry_run=dry_run, progress=lambda line: self.stdout.write(line))
+            result = ingest(
+                path, dry_run=dry_run, allow_shrink=allow_shrink, progress=lambda line: self.stdout.write(line)
+            )
         except RefusedDocument as exc:
             raise CommandError(f"refused {path}: {exc}") from None
         if result.summary is None:
