@@ -1,8 +1,8 @@
 """gunicorn settings: `gunicorn -c python:icpermed_kb.gunicorn_config icpermed_kb.wsgi`.
 
 Sized for the 2-core machine the load test ran on (tests/benchmarks/load-results.md): the pages
-are CPU-bound Python (about 20 ms of CPU each, one GIL per process), so one process per core, each
-with a few threads to overlap database waits. A third process on two cores only made the operating
+are CPU-bound Python (8-23 ms of CPU to render, about 1 ms from the page cache; one GIL per
+process), so one process per core, each with a few threads to overlap database waits. A third process on two cores only made the operating
 system share the cores unevenly (p99 up by half or more). Every value can be overridden on the
 command line or by the environment.
 
