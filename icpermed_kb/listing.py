@@ -87,10 +87,10 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     facet_paths: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, data=None, queryset=None, *, report=None, choices=None, **kwargs):
+    def __init__(self, data=None, queryset=None, *, report=None, **kwargs):
         self.report = report
         super().__init__(data, queryset=queryset, **kwargs)
-        self.choice_lists = self.choices() if choices is None else choices
+        self.choice_lists = self.choices()
         for name, choices in self.choice_lists.items():
             self.filters[name].extra["choices"] = choices
             self.form.fields[name].choices = choices
@@ -157,17 +157,23 @@ class FacetedListing:
         for name, path in self.filterset.facet_paths.items():
             form_field = self.filterset.form.fields[name]
             multiple = isinstance(self.filterset.filters[name], django_filters.MultipleChoiceFilter)
-            if multiple:
-                counted = self.queryset
-            else:
-                others = self.data.copy()
-                others.pop(name, None)
-                counted = self.filterset_class(
-                    others, queryset=self.base_queryset, report=self.report, choices=self.filterset.choice_lists
-                ).qs
+            counted = self.queryset if multiple else self.filtered_without(name)
             values = facet_values(form_field.choices, self._counts(counted, path, name), self.cleaned(name))
             facets.append(Facet(name=name, label=str(form_field.label), multiple=multiple, values=values))
         return facets
+
+    def filtered_without(self, lifted: str) -> QuerySet:
+        """The items under every applied filter but one, so a facet counts what switching its value gives.
+
+        The same as FilterSet.filter_queryset with that filter's value left out (each field is
+        validated on its own, so the others' cleaned values are the same): no second FilterSet,
+        whose construction deep-copies every filter and builds and validates a form again.
+        """
+        queryset = self.base_queryset.all()
+        for name, value in self.filterset.form.cleaned_data.items():
+            if name != lifted:
+                queryset = self.filterset.filters[name].filter(queryset, value)
+        return queryset
 
     def _counts(self, queryset: QuerySet, path: str, name: str) -> dict[str, int]:
         if path == THEMES:
