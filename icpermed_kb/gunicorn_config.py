@@ -2,9 +2,9 @@
 
 Sized for the 2-core machine the load test ran on (tests/benchmarks/load-results.md): the pages
 are CPU-bound Python (8-23 ms of CPU to render, about 1 ms from the page cache; one GIL per
-process), so one process per core, each with a few threads to overlap database waits. A third process on two cores only made the operating
-system share the cores unevenly (p99 up by half or more). Every value can be overridden on the
-command line or by the environment.
+process), so one process per core, each with a few threads to overlap database waits. A third
+process on two cores only made the operating system share the cores unevenly (p99 up by half or
+more). Every value can be overridden on the command line or by the environment.
 
 No keep-alive, and at most `worker_connections` connections per process. A gthread worker accepts
 every connection it can, whatever its threads are doing, and a kept-alive connection stays on the

@@ -1,6 +1,5 @@
 """Public pages of the recommendations app: the filterable list and its JSON and CSV twins."""
 
-
 from icpermed_kb import representations
 from icpermed_kb.listing import FacetedListing
 from icpermed_kb.page_cache import cached_page

@@ -106,12 +106,10 @@ def check_not_shrinking(parsed: records.Report) -> None:
     stored = Report.objects.filter(series=parsed.series, number=parsed.number).first()
     if stored is None:
         return
-    talks = [talk for session in parsed.sessions for talk in session.talks]
     in_file = {
-        "talks": len(talks),
-        "key messages": sum(len(talk.key_messages) for talk in talks)
-        + sum(len(session.key_messages) for session in parsed.sessions),
-        "recommendations": sum(len(session.recommendations) for session in parsed.sessions),
+        "talks": len(parsed.talks()),
+        "key messages": len(parsed.key_messages()),
+        "recommendations": len(parsed.recommendations()),
     }
     owned = {"edited_at__isnull": True}
     in_database = {

@@ -11,7 +11,7 @@ import re
 
 import pymupdf
 
-from .records import Document, Line, Page, RefusedDocument, Span
+from .records import Document, Line, Page, RefusedDocument, Span, first_line
 
 MAX_BYTES = 50_000_000
 MAX_PAGES = 500
@@ -40,7 +40,7 @@ def read_document(data: bytes) -> Document:
         pdf = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:  # PyMuPDF raises RuntimeError subclasses, and others on garbage
         _raise_if_out_of_memory(exc)
-        raise RefusedDocument(f"the PDF is corrupt and cannot be opened ({_first_line(exc)})") from None
+        raise RefusedDocument(f"the PDF is corrupt and cannot be opened ({first_line(exc)})") from None
     with pdf:
         if pdf.needs_pass or pdf.is_encrypted:
             raise RefusedDocument("the PDF is encrypted")
@@ -52,7 +52,7 @@ def read_document(data: bytes) -> Document:
             pages = tuple(_read_page(page) for page in pdf)
         except Exception as exc:
             _raise_if_out_of_memory(exc)
-            raise RefusedDocument(f"the PDF is corrupt: a page cannot be read ({_first_line(exc)})") from None
+            raise RefusedDocument(f"the PDF is corrupt: a page cannot be read ({first_line(exc)})") from None
         title = _UNSTORABLE.sub("", (pdf.metadata or {}).get("title") or "")
     characters = sum(len(line.text.strip()) for page in pages for line in page.lines)
     if characters < MIN_TEXT_CHARS_PER_PAGE * len(pages):
@@ -87,9 +87,5 @@ def _raise_if_out_of_memory(exc: Exception) -> None:
     if isinstance(exc, MemoryError):
         raise exc
     if _OUT_OF_MEMORY.search(str(exc)):
-        raise MemoryError(_first_line(exc)) from exc
+        raise MemoryError(first_line(exc)) from exc
 
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:120] if text else type(exc).__name__

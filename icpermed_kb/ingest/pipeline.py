@@ -13,7 +13,7 @@ from django.db import DataError, connection, transaction
 from icpermed_kb.themes import load_vocabulary
 
 from .pdf_text import MAX_BYTES
-from .records import RefusedDocument, Report
+from .records import RefusedDocument, Report, first_line
 from .sandbox import parse_in_child
 
 
@@ -62,8 +62,7 @@ def ingest(
                 allow_shrink=allow_shrink,
             )
     except DataError as exc:  # text the database refuses (too long for its column…): rolled back, so a refusal
-        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
-        raise RefusedDocument(f"the report's content cannot be stored ({reason})") from None
+        raise RefusedDocument(f"the report's content cannot be stored ({first_line(exc)})") from None
     refresh_planner_statistics()
     return IngestResult(report=report, summary=summary)
 

@@ -124,16 +124,26 @@ class Report:
     page_count: int
     sessions: list[Session] = field(default_factory=list)
 
-    def counts(self) -> dict[str, int]:
-        """How many of each kind of record the report holds, for summaries and checks."""
-        talks = [talk for session in self.sessions for talk in session.talks]
-        messages = [m for talk in talks for m in talk.key_messages] + [
+    def talks(self) -> list[Talk]:
+        """Every talk, in report order."""
+        return [talk for session in self.sessions for talk in session.talks]
+
+    def key_messages(self) -> list[KeyMessage]:
+        """Every key message: the talks' first, then the panel discussions'."""
+        return [m for talk in self.talks() for m in talk.key_messages] + [
             m for session in self.sessions for m in session.key_messages
         ]
-        recommendations = [r for session in self.sessions for r in session.recommendations]
+
+    def recommendations(self) -> list[Recommendation]:
+        """Every recommendation, in report order."""
+        return [r for session in self.sessions for r in session.recommendations]
+
+    def counts(self) -> dict[str, int]:
+        """How many of each kind of record the report holds, for summaries and checks."""
+        messages, recommendations = self.key_messages(), self.recommendations()
         counts = {
             "chapters": len(self.sessions),
-            "talks": len(talks),
+            "talks": len(self.talks()),
             "people": sum(len(session.people) for session in self.sessions),
         }
         for kind in ("presentation", "discussion", "overall", "main_point", "panel"):
@@ -145,3 +155,9 @@ class Report:
 
 class RefusedDocument(ValueError):
     """The input cannot be ingested; the message is one line naming the problem."""
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's message cut to its first line and 120 characters (its type name if empty), for a refusal."""
+    lines = str(exc).strip().splitlines()
+    return lines[0][:120] if lines else type(exc).__name__

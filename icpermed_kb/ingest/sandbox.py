@@ -32,7 +32,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from .records import RefusedDocument, Report
+from .records import RefusedDocument, Report, first_line
 
 CHILD_MODULE = "icpermed_kb.ingest.child"
 # What the child runs: "module:function", the function taking PDF bytes. Tests point it elsewhere.
@@ -175,8 +175,7 @@ def _child_main(target: str, data: bytes, sender, limits: Limits) -> None:
         except MemoryError:
             outcome = ("memory",)
         except Exception as exc:
-            lines = str(exc).strip().splitlines()
-            summary = f"{type(exc).__name__}: {lines[0][:120]}" if lines else type(exc).__name__
+            summary = f"{type(exc).__name__}: {first_line(exc)}" if str(exc).strip() else type(exc).__name__
             outcome = ("failed", summary, traceback.format_exc())
         try:
             sender.send(outcome)

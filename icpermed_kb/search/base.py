@@ -64,7 +64,7 @@ class SearchEngine:
             return []
         rows = self._match(parsed, restriction)
         if rows or len(parsed.groups) < 2:
-            return [Hit(TYPES[document & 1], document >> 1, score) for document, score in rows]  # item_of, inlined
+            return [Hit(*item_of(document), score) for document, score in rows]
         # Nothing has every word: rank the items by how many of the words they have, then by score.
         counts: Counter[int] = Counter()
         for index in range(len(parsed.groups)):

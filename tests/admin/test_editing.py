@@ -123,41 +123,34 @@ def test_inline_edits_are_marked_too(editor_client):
     assert talk.edited_at is None  # the talk itself was not changed
 
 
+def with_a_second_message(data: dict, *, order: int, text: str) -> dict:
+    """The talk's change-form data with a new key-message row added after the first."""
+    return data | {
+        "key_messages-TOTAL_FORMS": "2",
+        "key_messages-1-order": str(order),
+        "key_messages-1-kind": "overall",
+        "key_messages-1-text": text,
+        "key_messages-1-page": "9",
+        "key_messages-1-group": "",
+        "key_messages-1-version": "",
+    }
+
+
 def test_adding_an_item_in_the_admin_marks_every_field(editor_client):
     talk = make_rows(1)["talk"]
-    data = form_data(editor_client.get(change_url(talk)))
-    data.update(
-        {
-            "key_messages-TOTAL_FORMS": "2",
-            "key_messages-1-order": "2",
-            "key_messages-1-kind": "overall",
-            "key_messages-1-text": "A message the parser missed.",
-            "key_messages-1-page": "9",
-            "key_messages-1-group": "",
-            "key_messages-1-version": "",
-        }
+    data = with_a_second_message(
+        form_data(editor_client.get(change_url(talk))), order=2, text="A message the parser missed."
     )
     response = editor_client.post(change_url(talk), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     added = KeyMessage.objects.get(text="A message the parser missed.")
     assert added.session_id == talk.session_id
-    assert {"text", "kind", "page", "group"} <= set(added.edited_fields)
+    assert added.edited_fields == ["group", "kind", "page", "talk", "text"]
 
 
 def test_adding_an_item_at_a_taken_position_is_refused(editor_client):
     talk = make_rows(1)["talk"]
-    data = form_data(editor_client.get(change_url(talk)))
-    data.update(
-        {
-            "key_messages-TOTAL_FORMS": "2",
-            "key_messages-1-order": "1",
-            "key_messages-1-kind": "overall",
-            "key_messages-1-text": "Same position as the first.",
-            "key_messages-1-page": "9",
-            "key_messages-1-group": "",
-            "key_messages-1-version": "",
-        }
-    )
+    data = with_a_second_message(form_data(editor_client.get(change_url(talk))), order=1, text="Same position as the first.")
     response = editor_client.post(change_url(talk), data)
     assert response.status_code == 200
     assert "Two rows at position 1" in response.content.decode()

@@ -51,6 +51,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench_postgres import fresh_database
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 LUA = HERE / "load_mix.lua"
@@ -173,7 +175,10 @@ def run_engine(engine: str, args) -> dict:
         if engine == "sqlite":
             database_url = f"sqlite:///{tmp / 'load.sqlite3'}"
         else:
-            database_url = fresh_postgres_database(args.postgres)
+            try:
+                database_url = fresh_database(args.postgres, LOAD_DATABASE)
+            except RuntimeError as error:
+                raise CannotRun(str(error)) from error
         environment = production_environment(database_url)
         step("migrate", ["manage.py", "migrate", "--no-input"], environment)
         step("ingest_report", ["manage.py", "ingest_report", REPORT_PDF], environment)
@@ -280,36 +285,6 @@ def step(name: str, command: list[str], environment: dict) -> str:
 
 def shell(name: str, code: str, environment: dict) -> str:
     return step(name, ["manage.py", "shell", "--no-imports", "-c", code], environment)
-
-
-def fresh_postgres_database(url: str) -> str:
-    import psycopg
-
-    start_postgres()
-    try:
-        with psycopg.connect(url, autocommit=True, connect_timeout=10) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {LOAD_DATABASE} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {LOAD_DATABASE}")
-    except psycopg.Error as error:
-        raise CannotRun(f"cannot create the database {LOAD_DATABASE} as {url.split('@')[-1]}: {error}") from error
-    return url.rsplit("/", 1)[0] + "/" + LOAD_DATABASE
-
-
-def start_postgres() -> None:
-    """Start the local cluster (as CI does) if nothing answers on 127.0.0.1:5432."""
-    if port_open(5432) or not shutil.which("pg_ctlcluster"):
-        return
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "start"], capture_output=True)
-    for _ in range(30):
-        if port_open(5432):
-            return
-        time.sleep(1)
-
-
-def port_open(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def free_port() -> int:

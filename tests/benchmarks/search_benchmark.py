@@ -36,6 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_postgres import fresh_database
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = Path(__file__).resolve().parent / "search-results.md"
 CI_POSTGRES = "postgres://icpermed:icpermed-ci@127.0.0.1:5432/icpermed"
@@ -90,7 +92,7 @@ def run_worker(engine: str, size: int, runs: int, postgres: str) -> dict:
         path = Path(tempfile.mkdtemp(prefix="icpermed-bench-")) / "bench.sqlite3"
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     else:
-        os.environ["DATABASE_URL"] = fresh_postgres_database(postgres)
+        os.environ["DATABASE_URL"] = fresh_database(postgres, BENCH_DATABASE)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icpermed_kb.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -144,15 +146,6 @@ def run_worker(engine: str, size: int, runs: int, postgres: str) -> dict:
         "boosted": boosted,
         "queries": rows,
     }
-
-
-def fresh_postgres_database(url: str) -> str:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
-        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-    return url.rsplit("/", 1)[0] + "/" + BENCH_DATABASE
 
 
 def generate(size: int, rng: random.Random) -> None:
