@@ -54,5 +54,9 @@ def test_json_twins_keep_the_text_exact_once_decoded(client, hostile_site):
 
 
 def test_search_snippets_escape_before_marking(client, hostile_site):
-    result = client.get("/search.json?q=alert").json()["results"][0]
-    assert result["snippet"] == escape(hostile_site.messages[0].text).replace("alert", "<mark>alert</mark>")
+    results = client.get("/search.json?q=alert").json()["results"]
+    message, recommendation = hostile_site.messages[0], hostile_site.recommendations[0]
+    assert {(result["type"], result["id"]): result["snippet"] for result in results} == {
+        ("key_message", message.id): escape(message.text).replace("alert", "<mark>alert</mark>"),
+        ("recommendation", recommendation.id): escape(recommendation.text).replace("alert", "<mark>alert</mark>"),
+    }
