@@ -1,4 +1,4 @@
-"""Admin for the theme vocabulary and the deleted-items list (editing machinery: editing_admin.py)."""
+"""Admin for the theme vocabulary and the deleted-items list (editing machinery: icpermed_kb/editing/admin.py)."""
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
@@ -6,7 +6,8 @@ from django.db.models import Count
 from django.utils.html import format_html_join
 from taggit.models import Tag
 
-from .editing_admin import EditableAdmin, EditedFilter
+from icpermed_kb.editing.admin import EditableAdmin, EditedFilter
+
 from .models import Theme, Tombstone
 
 admin.site.site_header = "ICPerMed knowledge base: editing"

@@ -8,9 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from icpermed_kb import page_cache
+        from icpermed_kb.models import data_version
         from icpermed_kb.search import signals
 
         signals.connect()
-        page_cache.connect()
+        data_version.connect()
         post_migrate.connect(signals.after_migrate, sender=self, dispatch_uid="icpermed_kb.search.after_migrate")

@@ -120,8 +120,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "icpermed_kb.context_processors.project",
+                "icpermed_kb.web.context_processors.project",
             ],
+            "builtins": ["icpermed_kb.web.template_filters"],
         },
     },
 ]
@@ -133,7 +134,7 @@ DATABASES = {
     )
 }
 
-# Rendered public pages (icpermed_kb/page_cache.py), per process, keyed on the data version so an
+# Rendered public pages (icpermed_kb/web/page_cache.py), per process, keyed on the data version so an
 # edit shows at once. Bounded by entries: a page is 5-100 kB, the export about 1 MB.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},

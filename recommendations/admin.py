@@ -1,8 +1,8 @@
-"""Admin for recommendations (editing machinery: icpermed_kb/editing_admin.py)."""
+"""Admin for recommendations (editing machinery: icpermed_kb/editing/admin.py)."""
 
 from django.contrib import admin
 
-from icpermed_kb.editing_admin import EditableAdmin, EditedFilter, ThemeFilter
+from icpermed_kb.editing.admin import EditableAdmin, EditedFilter, ThemeFilter
 
 from .models import Recommendation
 

@@ -5,10 +5,20 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from icpermed_kb.editing import EDIT_MARKS, Editable
-from icpermed_kb.models import ThemedItem
+from icpermed_kb.models import ThemedItem, ThemedQuerySet
+from icpermed_kb.models.editable import EDIT_MARKS, Editable
 
-from .querysets import RecommendationQuerySet
+
+class RecommendationQuerySet(ThemedQuerySet):
+    def in_report_order(self):
+        return self.order_by("session__report", "session__order", "order")
+
+    def for_listing(self):
+        """Recommendations with their session joined and themes prefetched, in report order."""
+        return self.select_related("session").with_themes().in_report_order()
+
+    def of_report(self, report):
+        return self.filter(session__report=report)
 
 
 class Recommendation(Editable):

@@ -1,9 +1,9 @@
-"""Admin for reports, sessions, talks and key messages (editing machinery: icpermed_kb/editing_admin.py)."""
+"""Admin for reports, sessions, talks and key messages (editing machinery: icpermed_kb/editing/admin.py)."""
 
 from django.contrib import admin
 from django.db.models import Count, F
 
-from icpermed_kb.editing_admin import EditableAdmin, EditableInline, EditedFilter, ThemeFilter
+from icpermed_kb.editing.admin import EditableAdmin, EditableInline, EditedFilter, ThemeFilter
 from recommendations.models import Recommendation
 from speakers.models import SessionRole
 

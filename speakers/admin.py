@@ -1,9 +1,9 @@
-"""Admin for speakers and their roles (editing machinery: icpermed_kb/editing_admin.py)."""
+"""Admin for speakers and their roles (editing machinery: icpermed_kb/editing/admin.py)."""
 
 from django.contrib import admin
 from django.db.models import Count
 
-from icpermed_kb.editing_admin import EditableAdmin, EditableInline, EditedFilter
+from icpermed_kb.editing.admin import EditableAdmin, EditableInline, EditedFilter
 
 from .models import SessionRole, Speaker
 

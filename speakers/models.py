@@ -1,12 +1,29 @@
 """Speakers and their roles in sessions."""
 
 from django.db import models
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from icpermed_kb.editing import EDIT_MARKS, Editable
+from icpermed_kb.models.editable import EDIT_MARKS, Editable
 
-from .querysets import SpeakerQuerySet
+
+class SpeakerQuerySet(models.QuerySet):
+    def with_roles(self):
+        """Speakers with their session roles (and each role's session) prefetched, in report order."""
+        roles = SessionRole.objects.select_related("session").order_by("session__report", "session__order", "order")
+        return self.prefetch_related(Prefetch("roles", queryset=roles))
+
+    def for_listing(self):
+        """Speakers with their roles prefetched, by name."""
+        return self.with_roles().order_by("name")
+
+    def with_talk_counts(self):
+        return self.annotate(talk_count=Count("talks", distinct=True))
+
+    def in_report(self, report):
+        """People listed in, or speaking at, a session of this report."""
+        return self.filter(models.Q(roles__session__report=report) | models.Q(talks__session__report=report)).distinct()
 
 
 class Speaker(Editable):

@@ -75,7 +75,7 @@ def test_healthz_reports_the_database(client, db):
 
 
 def test_healthz_is_503_when_the_database_does_not_answer(client, db):
-    with mock.patch("icpermed_kb.views.connection.cursor", side_effect=OperationalError("connection refused")):
+    with mock.patch("icpermed_kb.web.views.site.connection.cursor", side_effect=OperationalError("connection refused")):
         response = client.get("/healthz")
     assert (response.status_code, response.json()) == (503, {"status": "unavailable", "database": "unreachable"})
 

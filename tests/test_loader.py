@@ -162,8 +162,8 @@ def test_edited_items_the_report_no_longer_has_are_kept(ingested, parsed_report)
 
 
 def test_a_deleted_item_stays_deleted(ingested):
-    from icpermed_kb.editing import natural_key
     from icpermed_kb.models import Tombstone
+    from icpermed_kb.models.editable import natural_key
 
     message = weber_message(2)
     Tombstone.objects.create(model="workshop_sessions.keymessage", key=natural_key(message))

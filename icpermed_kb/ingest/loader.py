@@ -4,7 +4,7 @@ Rows are matched on natural keys (report edition, chapter number, position in
 the report), so loading the same report again changes nothing and a corrected
 PDF updates rows in place, keeping their ids.
 
-Editors' work is kept (see icpermed_kb/editing.py): a field listed in a row's
+Editors' work is kept (see icpermed_kb/models/editable.py): a field listed in a row's
 `edited_fields` is never overwritten, an edited row is never deleted (nor is a
 row holding edited rows), an item whose natural key has a tombstone (an editor
 deleted it) is never brought back, and an item whose themes an editor changed
@@ -25,8 +25,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from icpermed_kb import editing, page_cache
-from icpermed_kb.models import Theme, ThemedItem, Tombstone
+from icpermed_kb.models import Theme, ThemedItem, Tombstone, data_version
+from icpermed_kb.models import editable as editing
 from icpermed_kb.themes import ThemeRule, matching_slugs
 from recommendations.models import Recommendation
 from sessions.models import KeyMessage, Report, Session, Talk
@@ -90,10 +90,10 @@ def load_report(
     """Write a parsed report (and the theme vocabulary) to the database atomically."""
     if not allow_shrink:
         check_not_shrinking(report)
-    with transaction.atomic(), page_cache.deferred_bump():
+    with transaction.atomic(), data_version.deferred_bump():
         loaded, summary = _Loader(themes, filename).load(report, filename=filename, sha256=sha256)
         if summary.changed:  # its bulk theme writes send no signals: bump for them too
-            page_cache.bump()
+            data_version.bump()
         return loaded, summary
 
 

@@ -51,10 +51,9 @@ class Models:
 
     @classmethod
     def current(cls) -> Models:
+        from icpermed_kb.models import SearchDocument, SearchWord
         from recommendations.models import Recommendation
         from sessions.models import KeyMessage
-
-        from .models import SearchDocument, SearchWord
 
         return cls(KeyMessage, Recommendation, SearchDocument, SearchWord)
 

@@ -5,7 +5,7 @@ key message — its text and group, its talk's title, the talk speaker's name, i
 recommendation — its text and lead-in, its session's title. Deleting a talk or a session
 cascades to its items, and Django sends post_delete for each of them. Bulk operations
 (QuerySet.update, bulk_create, raw SQL) send no signals: after one, call index.reindex() for the
-items it touched, or index.rebuild(), and page_cache.bump() so no cached page shows the old data.
+items it touched, or index.rebuild(), and data_version.bump() (icpermed_kb/models/data_version.py) so no cached page shows the old data.
 """
 
 from __future__ import annotations

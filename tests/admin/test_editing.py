@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from icpermed_kb.editing import EditConflict
 from icpermed_kb.models import Theme, ThemedItem, Tombstone
+from icpermed_kb.models.editable import EditConflict
 from sessions.models import KeyMessage, Talk
 from speakers.models import SessionRole, Speaker
 from tests.admin.conftest import form_data, make_rows
@@ -273,7 +273,7 @@ def test_a_race_past_the_form_check_is_reported_and_rolled_back(editor_client, m
     """Someone saves between the form's check and our save: the conditional UPDATE refuses."""
     from django.db.models import F
 
-    from icpermed_kb.editing_admin import EditableAdmin
+    from icpermed_kb.editing.admin import EditableAdmin
 
     message = make_rows(1)["message"]
     original_save_model = EditableAdmin.save_model

@@ -618,7 +618,7 @@ def report(results: list[dict], command: str, args, findings: str) -> str:
     lines += [
         "",
         "Runs: *mix* is the URL mix below as clients send it, so after its first request each page is "
-        "answered from the page cache (`icpermed_kb/page_cache.py`: one query for the data version, then the "
+        "answered from the page cache (`icpermed_kb/web/page_cache.py`: one query for the data version, then the "
         "stored response); *rendered* is the same mix with a unique `nocache=` parameter on every request, "
         "which the pages ignore but the cache key does not — every request is rendered, as after an edit or "
         "for searches nobody asked before.",

@@ -14,6 +14,7 @@ from icpermed_kb.models import Theme
 from recommendations.models import Recommendation
 from sessions.models import KeyMessage, Session, Talk
 from speakers.models import Speaker
+from tests.html import site_html
 
 # ---------------------------------------------------------------- helpers
 
@@ -102,7 +103,7 @@ def test_facet_counts_follow_the_filters(client, kb, filters):
 
 def test_the_html_list_says_how_many_and_offers_removal_of_each_filter(client, kb):
     response = client.get("/key-messages/?theme=imaging&session=vii")
-    html = response.content.decode()
+    html = site_html(response)
     expected = KeyMessage.objects.of_report(kb).filter(themes__slug="imaging", session__number="VII").count()
     assert re.search(r'<p class="count-line" role="status">(\d+) results?', html).group(1) == str(expected)
     assert re.findall(r'aria-label="Remove filter ([^"]+)"', html) == [
@@ -138,7 +139,7 @@ def test_speaker_list_filters_by_country_and_role(client, kb):
 def test_session_page_shows_people_talks_messages_and_provenance(client, kb):
     session = Session.objects.get(report=kb, number="V")
     response = client.get("/sessions/v/")
-    html = response.content.decode()
+    html = site_html(response)
     assert response.status_code == 200
     assert re.findall(r'<dt>(Moderator|Panellists?)</dt>', html) == ["Moderator", "Panellists"]
     talk_titles = [talk.title for talk in session.talks.order_by("order")]
@@ -155,7 +156,7 @@ def test_session_page_shows_people_talks_messages_and_provenance(client, kb):
 
 def test_talk_page_and_its_json_twin(client, kb):
     talk = Talk.objects.filter(session__report=kb, title__icontains="Digital Twin").get()
-    html = client.get(f"/talks/{talk.pk}/").content.decode()
+    html = site_html(client.get(f"/talks/{talk.pk}/"))
     data = client.get(f"/talks/{talk.pk}.json").json()
     expected = list(talk.key_messages.order_by("order").values_list("text", flat=True))
     assert [message["text"] for message in data["key_messages"]] == expected
@@ -172,7 +173,7 @@ def test_speaker_page_lists_roles_talks_and_credited_messages(client, kb):
     assert [(role["role"], role["session"]["number"]) for role in data["roles"]] == list(
         speaker.roles.order_by("session__order", "order").values_list("role", "session__number")
     )
-    html = client.get("/speakers/frederic-dayan/").content.decode()
+    html = site_html(client.get("/speakers/frederic-dayan/"))
     assert f"{credited} key messages credited to Frédéric Dayan." in html
 
 
@@ -198,7 +199,7 @@ def test_home_grid_cells_count_and_link_to_the_filtered_list(client, kb):
         if session.message_count
     }
     assert row["key_messages"] == expected
-    html = client.get("/").content.decode()
+    html = site_html(client.get("/"))
     assert f'href="/key-messages/?theme=regulation-ethics&amp;session=vi" aria-label="{expected["VI"]} key messages on Regulation &amp; ethics in session VI"' in html
 
 
@@ -218,7 +219,7 @@ def test_export_json_is_the_export_command_shape(client, kb):
 
 def test_key_message_json_result_shape(client, kb):
     result = client.get("/key-messages.json?session=v").json()["results"][0]
-    assert sorted(result) == ["group", "id", "kind", "page", "pdf", "session", "speaker", "talk", "text", "themes", "url"]
+    assert sorted(result) == ["group", "id", "kind", "kind_label", "page", "pdf", "session", "speaker", "talk", "text", "themes", "url"]
     message = KeyMessage.objects.get(id=result["id"])
     assert result["pdf"] == f"http://testserver/report.pdf#page={message.page}"
     assert result["url"] == f"http://testserver/talks/{message.talk_id}/#km-{message.id}"
@@ -286,7 +287,7 @@ def crawl(client, start: str, depth: int):
             if "text/html" not in response.get("Content-Type", ""):
                 continue
             parser = Links()
-            parser.feed(response.content.decode())
+            parser.feed(site_html(response))
             anchors |= {(urlsplit(url).path, anchor) for anchor in parser.ids}
             for href in parser.links:
                 parts = urlsplit(href)
@@ -316,6 +317,6 @@ def test_everything_is_within_three_clicks_of_home_and_nothing_fails(client, kb)
 def test_report_pdf_links_resolve_to_the_served_pdf(client, kb):
     response = client.get("/report.pdf")
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
-    html = client.get("/key-messages/").content.decode()
+    html = site_html(client.get("/key-messages/"))
     targets = {dict(parse_qsl(urlsplit(href).fragment)).get("page") for href in re.findall(r'href="(/report\.pdf#[^"]+)"', html)}
     assert targets and all(target.isdigit() and 1 <= int(target) <= kb.page_count for target in targets)

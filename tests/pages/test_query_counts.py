@@ -5,7 +5,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from icpermed_kb.page_cache import PAGE_CACHE
+from icpermed_kb.web.page_cache import PAGE_CACHE
 from tests.factories import build_knowledge_base
 
 
@@ -73,7 +73,7 @@ EXPECTED = {
 }
 
 
-# Every cached page reads the data version first (icpermed_kb/page_cache.py).
+# Every cached page reads the data version first (icpermed_kb/web/page_cache.py).
 DATA_VERSION_READ = 1
 
 

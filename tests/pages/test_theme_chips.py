@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.factories import build_knowledge_base
+from tests.html import site_html
 
 CHIPS = re.compile(r'<ul class="chips" aria-label="Themes">(.*?)</ul>', re.S)
 CHIP_NAME = re.compile(r"<li><a href=\"/themes/[^\"]+/\">([^<]+)</a></li>")
@@ -38,7 +39,7 @@ def pages(built) -> dict[str, tuple[str, int]]:
 def test_each_item_shows_its_themes(client, built, page):
     url, items = pages(built)[page]
     names = [theme.name for theme in built.themes]
-    assert chip_lists(client.get(url).content.decode()) == [names] * items
+    assert chip_lists(site_html(client.get(url))) == [names] * items
 
 
 def themes_in(data) -> list[list[str]]:

@@ -11,8 +11,8 @@ from django.db import connection, models
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
+from icpermed_kb.models.search_index import SearchDocument, SearchWord
 from icpermed_kb.search import index
-from icpermed_kb.search.models import SearchDocument, SearchWord
 from icpermed_kb.search.schema import FTS_TABLE, SQLITE_TRIGGERS
 from icpermed_kb.search.text import lexemes
 

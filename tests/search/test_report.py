@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from icpermed_kb.search.models import SearchDocument
+from icpermed_kb.models.search_index import SearchDocument
 from recommendations.models import Recommendation
 from sessions.models import KeyMessage
 

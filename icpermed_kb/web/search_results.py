@@ -15,12 +15,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 
-from icpermed_kb.listing import Facet, as_values, facet_values
 from icpermed_kb.models import ThemedItem
 from icpermed_kb.search import Hit, get_engine
 from icpermed_kb.search.text import clean
+from icpermed_kb.web.filters import SearchFilter
+from icpermed_kb.web.listing import Facet, FilteredList, as_values, facet_values
 from recommendations.models import Recommendation
-from sessions.filters import SearchFilter
 from sessions.models import KeyMessage
 
 MAX_QUERY_DISPLAY = 1000  # the engine reads at most 500 characters; the box shows a little more
@@ -52,7 +52,7 @@ class Result:
         return getattr(self, name)
 
 
-class SearchResults:
+class SearchResults(FilteredList):
     """One search request: the filter form, the filtered ranked results, their facets and one page."""
 
     def __init__(self, data: QueryDict, report, *, per_page: int = 20):

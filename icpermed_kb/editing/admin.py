@@ -31,8 +31,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.managers import TaggableManager
 
-from . import editing
-from .models import Theme, Tombstone
+from icpermed_kb.models import Theme, Tombstone
+from icpermed_kb.models import editable as editing
 
 # --- form fields -----------------------------------------------------------------------------
 

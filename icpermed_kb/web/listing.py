@@ -9,7 +9,9 @@ several themes narrows them (an item must carry every chosen theme).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
 import django_filters
@@ -19,6 +21,8 @@ from django.db.models import Count, QuerySet
 from django.http import QueryDict
 
 from icpermed_kb.models import Theme, ThemedItem
+from icpermed_kb.web import representations
+from icpermed_kb.web.pages import Column, Table
 
 THEMES = "themes"  # the facet path that counts ThemedItem rows rather than a column
 
@@ -109,7 +113,30 @@ class FacetedFilterSet(django_filters.FilterSet):
         return str(value).lower() if name == "session" else str(value)
 
 
-class FacetedListing:
+class FilteredList:
+    """What every filtered list shares: the request's filter values, and query strings built from them."""
+
+    data: QueryDict  # the query string without `page`
+
+    def active_filters(self, facets: list[Facet]) -> list[ActiveFilter]:
+        """The applied filter values, each with a query string that removes just that value."""
+        active = []
+        for facet in facets:
+            for value in facet.selected:
+                remaining = self.data.copy()
+                remaining.setlist(facet.name, [v for v in remaining.getlist(facet.name) if v != value.value])
+                active.append(ActiveFilter(label=facet.label, value=value.label, remove_query=remaining.urlencode()))
+        return active
+
+    def query_string(self, **changes) -> str:
+        """The current filters as a query string, with some parameters replaced."""
+        data = self.data.copy()
+        for key, value in changes.items():
+            data[key] = value
+        return data.urlencode()
+
+
+class FacetedListing(FilteredList):
     """One request's view of a list: the filter form, the filtered items, one page of them, facets."""
 
     def __init__(
@@ -188,25 +215,69 @@ class FacetedListing:
             rows = queryset.order_by().values_list(path).annotate(n=Count("id", distinct=True))
         return {self.filterset.normalise(name, value): n for value, n in rows if value not in (None, "")}
 
-    def active_filters(self, facets: list[Facet]) -> list[ActiveFilter]:
-        """The applied filter values, each with a query string that removes just that value."""
-        active = []
-        for facet in facets:
-            for value in facet.selected:
-                remaining = self.data.copy()
-                remaining.setlist(facet.name, [v for v in remaining.getlist(facet.name) if v != value.value])
-                active.append(ActiveFilter(label=facet.label, value=value.label, remove_query=remaining.urlencode()))
-        return active
 
-    @property
-    def query_prefix(self) -> str:
-        """The current filters ready to be followed by another parameter, e.g. `page=2`."""
-        query = self.data.urlencode()
-        return f"{query}&" if query else ""
+class ListPage:
+    """A list as a Page (icpermed_kb/web/pages.py): one page of results with the facets, and, for
+    the CSV twin, every filtered item as the same dict. Each part is computed when a renderer
+    first reads it, so the CSV twin counts no facets and the HTML page and JSON twin no rows beyond
+    their page."""
 
-    def query_string(self, **changes) -> str:
-        """The current filters as a query string, with some parameters replaced."""
-        data = self.data.copy()
-        for key, value in changes.items():
-            data[key] = value
-        return data.urlencode()
+    def __init__(
+        self,
+        request,
+        listing: FacetedListing,
+        *,
+        serialize: Callable,
+        template: str,
+        columns: Sequence[Column] = (),
+        filename: str = "",
+        extra: dict | None = None,
+    ):
+        self.request = request
+        self.listing = listing
+        self.serialize = serialize
+        self.template = template
+        self.extra = extra or {}
+        self.status = 200 if listing.is_valid else 400
+        self.errors = listing.errors
+        self.table = Table(filename, columns, self._rows()) if columns else None
+
+    def _rows(self) -> Iterator[dict]:
+        absolute = self.request.build_absolute_uri
+        for item in self.listing.queryset:
+            yield self.serialize(item, absolute)
+
+    @cached_property
+    def _page(self) -> Page:
+        return self.listing.page(self.request.GET.get("page"))
+
+    @cached_property
+    def _facets(self) -> list[Facet]:
+        return self.listing.facets()
+
+    @cached_property
+    def data(self) -> dict:
+        """The JSON twin: count, page, links, applied filters, results and facets (and what was not understood)."""
+        page, facets, absolute = self._page, self._facets, self.request.build_absolute_uri
+
+        def link(number):
+            return absolute("?" + self.listing.query_string(page=number))
+
+        data = {"error": "invalid filter values", "errors": self.errors} if self.errors else {}
+        return {
+            **data,
+            **self.extra,
+            "count": self.listing.count,
+            "page": page.number,
+            "pages": page.paginator.num_pages,
+            "next": link(page.next_page_number()) if page.has_next() else None,
+            "previous": link(page.previous_page_number()) if page.has_previous() else None,
+            "filters": {facet.name: [value.value for value in facet.selected] for facet in facets},
+            "results": [self.serialize(item, absolute) for item in page.object_list],
+            "facets": representations.facets(facets),
+        }
+
+    @cached_property
+    def chrome(self) -> dict:
+        """The filter form and the applied filters, each removable."""
+        return {"filter_form": self._facets, "active_filters": self.listing.active_filters(self._facets)}

@@ -1,6 +1,8 @@
-"""The JSON shape of each item, shared by every JSON twin so an item reads the same everywhere.
+"""The JSON shape of each item, shared by every page so an item reads the same everywhere.
 
-Functions take prefetched objects and never query: the views prepare the QuerySets.
+A page's data is built from these dicts, and both its HTML template and its JSON twin read that
+data (icpermed_kb/web/pages.py). Functions take prefetched objects and never query: the views
+prepare the QuerySets. URLs are absolute (`absolute` is request.build_absolute_uri).
 """
 
 from __future__ import annotations
@@ -9,8 +11,6 @@ from collections.abc import Callable
 
 from django.urls import reverse
 
-from icpermed_kb.listing import Facet
-
 Absolute = Callable[[str], str]  # request.build_absolute_uri
 
 
@@ -18,8 +18,13 @@ def pdf_link(absolute: Absolute, page: int) -> str:
     return absolute(reverse("report-pdf")) + f"#page={page}"
 
 
-def themes(item) -> list[dict]:
-    return [{"slug": theme.slug, "name": theme.name} for theme in item.theme_list]
+def theme_brief(theme, absolute: Absolute) -> dict:
+    return {"slug": theme.slug, "name": theme.name, "url": absolute(theme.get_absolute_url())}
+
+
+def themes(item, absolute: Absolute) -> list[dict]:
+    """An item's themes; needs them prefetched into `theme_list` (themes_prefetch)."""
+    return [theme_brief(theme, absolute) for theme in item.theme_list]
 
 
 def speaker_brief(speaker, absolute: Absolute) -> dict | None:
@@ -39,7 +44,22 @@ def session_brief(session, absolute: Absolute) -> dict:
         "number": session.number,
         "title": session.title,
         "kind": session.kind,
+        "kind_label": session.get_kind_display(),
         "url": absolute(session.get_absolute_url()),
+    }
+
+
+def report(item, absolute: Absolute) -> dict:
+    """A report's identity and its PDF."""
+    return {
+        "title": item.title,
+        "series": item.series,
+        "number": item.number,
+        "place": item.place,
+        "start_date": item.start_date.isoformat(),
+        "end_date": item.end_date.isoformat(),
+        "pages": item.page_count,
+        "pdf": absolute(reverse("report-pdf")),
     }
 
 
@@ -49,12 +69,13 @@ def key_message(item, absolute: Absolute) -> dict:
     return {
         "id": item.id,
         "kind": item.kind,
+        "kind_label": item.get_kind_display(),
         "group": item.group,
         "text": item.text,
         "session": session_brief(item.session, absolute),
         "talk": None if talk is None else {"id": talk.id, "title": talk.title, "url": absolute(talk.get_absolute_url())},
         "speaker": speaker_brief(talk.speaker if talk else None, absolute),
-        "themes": themes(item),
+        "themes": themes(item, absolute),
         "page": item.page,
         "pdf": pdf_link(absolute, item.page),
         "url": absolute(item.get_absolute_url()),
@@ -66,10 +87,11 @@ def recommendation(item, absolute: Absolute) -> dict:
     return {
         "id": item.id,
         "kind": item.kind,
+        "kind_label": item.get_kind_display(),
         "lead": item.lead,
         "text": item.text,
         "session": session_brief(item.session, absolute),
-        "themes": themes(item),
+        "themes": themes(item, absolute),
         "page": item.page,
         "pdf": pdf_link(absolute, item.page),
         "url": absolute(item.get_absolute_url()),
@@ -84,7 +106,7 @@ def talk(item, absolute: Absolute, messages=None) -> dict:
         "topic": item.topic,
         "speaker": speaker_brief(item.speaker, absolute),
         "session": session_brief(item.session, absolute),
-        "themes": themes(item),
+        "themes": themes(item, absolute),
         "page": item.page,
         "pdf": pdf_link(absolute, item.page),
         "url": absolute(item.get_absolute_url()),
@@ -94,33 +116,61 @@ def talk(item, absolute: Absolute, messages=None) -> dict:
     return data
 
 
+def role(item, absolute: Absolute) -> dict:
+    """A person's role in a session; needs the session loaded."""
+    return {
+        "role": item.role,
+        "role_label": item.get_role_display(),
+        "session": session_brief(item.session, absolute),
+        "affiliation": item.affiliation,
+    }
+
+
 def speaker(item, absolute: Absolute) -> dict:
     """A speaker with their roles; needs roles__session loaded."""
     return {
         **speaker_brief(item, absolute),
         "affiliation": item.affiliation,
-        "roles": [
-            {"role": role.role, "session": session_brief(role.session, absolute), "affiliation": role.affiliation}
-            for role in item.roles.all()
-        ],
+        "roles": [role(entry, absolute) for entry in item.roles.all()],
     }
 
 
 def theme(item, absolute: Absolute) -> dict:
     return {
-        "slug": item.slug,
-        "name": item.name,
+        **theme_brief(item, absolute),
         "group": item.group,
+        "group_label": item.get_group_display(),
         "description": item.description,
-        "url": absolute(item.get_absolute_url()),
     }
 
 
-def facets(facet_list: list[Facet]) -> dict:
+def facets(facet_list) -> dict:
+    """Facets by name, each a list of its values with their counts (`Facet` objects of listing.py)."""
     return {
         facet.name: [
             {"value": value.value, "label": value.label, "count": value.count, "selected": value.selected}
             for value in facet.values
         ]
         for facet in facet_list
+    }
+
+
+def search_hit(result, absolute: Absolute) -> dict:
+    """A search result (icpermed_kb/web/search_results.py): the item, its marked snippet and its score."""
+    item = result.item
+    speaker = item.talk.speaker if result.type == "key_message" and item.talk else None
+    return {
+        "type": result.type,
+        "id": result.id,
+        "text": item.text,
+        "snippet": result.snippet,  # escaped, then marked by the engine: safe to show as it is
+        "kind": item.kind,
+        "kind_label": item.get_kind_display(),
+        "session": session_brief(item.session, absolute),
+        "speaker": speaker_brief(speaker, absolute),
+        "themes": themes(item, absolute),
+        "page": item.page,
+        "pdf": pdf_link(absolute, item.page),
+        "url": absolute(item.get_absolute_url()),
+        "score": round(result.score, 6),
     }

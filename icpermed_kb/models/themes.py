@@ -1,14 +1,50 @@
 """The theme vocabulary: django-taggit tags with a description, a group and matching rules."""
 
-from django.conf import settings
+import functools
+import operator
+
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.signals import post_delete
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.models import GenericTaggedItemBase, TagBase
 
-from .editing import EDIT_MARKS, Editable
+from .editable import EDIT_MARKS, Editable
+
+
+class ThemeQuerySet(models.QuerySet):
+    def in_vocabulary_order(self):
+        return self.order_by("order", "name")
+
+    def with_item_counts(self, *items: QuerySet):
+        """Each theme with `item_count`: how many of these items (talks, key messages… querysets) carry it."""
+        types = ContentType.objects.get_for_models(*(queryset.model for queryset in items))
+        tagged = functools.reduce(
+            operator.or_,
+            (
+                Q(tagged_items__content_type=types[queryset.model], tagged_items__object_id__in=queryset.order_by().values("id"))
+                for queryset in items
+            ),
+        )
+        return self.annotate(item_count=Count("tagged_items", filter=tagged)).in_vocabulary_order()
+
+
+class ThemedQuerySet(models.QuerySet):
+    """What every themed item's QuerySet can do (talks, key messages, recommendations)."""
+
+    def tagged(self, theme):
+        return self.filter(themes=theme)
+
+    def with_themes(self):
+        """Each item's themes prefetched into `theme_list` (one query for all)."""
+        return self.prefetch_related(themes_prefetch())
+
+    def theme_counts(self, *fields: str) -> dict[tuple, int]:
+        """How many of these items carry each theme, by (theme id, *values of `fields`): one GROUP BY."""
+        rows = self.filter(themes__isnull=False).values_list("themes__id", *fields).annotate(n=Count("id")).order_by()
+        return {tuple(row[:-1]): row[-1] for row in rows}
 
 
 class Theme(Editable, TagBase):
@@ -23,6 +59,8 @@ class Theme(Editable, TagBase):
     patterns = models.JSONField(default=list, blank=True)
     order = models.PositiveIntegerField(default=0)
     history = HistoricalRecords(excluded_fields=EDIT_MARKS)
+
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -66,44 +104,3 @@ def _drop_themes_of_deleted_item(sender, instance, **kwargs):
 
 for _themed in ("workshop_sessions.Talk", "workshop_sessions.KeyMessage", "recommendations.Recommendation"):
     post_delete.connect(_drop_themes_of_deleted_item, sender=_themed, dispatch_uid=f"drop-themes-{_themed}")
-
-
-class Tombstone(models.Model):
-    """An item an editor deleted, by natural key: ingestion never brings it back.
-
-    Deleting the tombstone (admin, "Deleted items") lets the next ingestion restore the item.
-    """
-
-    model = models.CharField(max_length=100, help_text="app_label.model of the deleted item")
-    key = models.CharField(max_length=500, help_text="Natural key: edition / chapter / position")
-    description = models.CharField(max_length=300, blank=True, help_text="The item as it was shown")
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    deleted_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = "deleted item"
-        ordering = ["-deleted_at"]
-        constraints = [models.UniqueConstraint(fields=["model", "key"], name="one_tombstone_per_item")]
-
-    def __str__(self):
-        return self.description or self.key
-
-
-# The search index's tables (icpermed_kb/search/models.py).
-from icpermed_kb.search.models import SearchDocument, SearchWord  # noqa: E402, F401
-
-
-class DataVersion(models.Model):
-    """One row whose token changes with every write to what the public pages show (page_cache.py).
-
-    A random token rather than a counter: a rolled-back transaction followed by another write
-    must never bring back a token whose cached pages showed the rolled-back data.
-    """
-
-    token = models.CharField(max_length=32)
-    changed_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self):
-        return f"data version {self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -1,0 +1,36 @@
+"""The recommendation list, with its JSON and CSV twins."""
+
+from icpermed_kb.web import representations
+from icpermed_kb.web.filters import RecommendationFilter
+from icpermed_kb.web.listing import FacetedListing, ListPage
+from icpermed_kb.web.pages import column, joined, page_view
+from recommendations.models import Recommendation
+
+from .reports import current_report_or_404
+
+COLUMNS = [
+    column("id"),
+    column("kind"),
+    column("lead"),
+    column("text"),
+    column("session", "session.number"),
+    column("session_title", "session.title"),
+    joined("themes", "themes"),
+    column("page"),
+    column("url"),
+]
+
+
+@page_view("html", "json", "csv")
+def recommendation_list(request):
+    """Session conclusions and perspectives, filtered by theme, session and kind."""
+    report = current_report_or_404()
+    listing = FacetedListing(RecommendationFilter, request.GET, Recommendation.objects.of_report(report).for_listing(), report=report)
+    return ListPage(
+        request,
+        listing,
+        serialize=representations.recommendation,
+        template="recommendations/recommendation_list.html",
+        columns=COLUMNS,
+        filename="recommendations.csv",
+    )

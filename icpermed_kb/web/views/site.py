@@ -1,0 +1,31 @@
+"""The open-data export and the health check: site-wide endpoints with one format each."""
+
+import logging
+
+from django.db import DatabaseError, connection
+
+from icpermed_kb.export import export_knowledge_base
+from icpermed_kb.web.page_cache import cached_page
+from icpermed_kb.web.pages import json_response
+
+logger = logging.getLogger(__name__)
+
+
+@cached_page
+def export_json(request):
+    """The whole knowledge base as JSON (the export_kb command's shape), for download."""
+    response = json_response(export_knowledge_base())
+    response["Content-Disposition"] = 'inline; filename="icpermed-kb-export.json"'
+    return response
+
+
+def healthz(request):
+    """Liveness and readiness for a load balancer: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        logger.error("health check: the database does not answer: %s", error)
+        return json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+    return json_response({"status": "ok", "database": connection.vendor})
