@@ -166,6 +166,8 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # The bundled report, ingested by `make run` and served as /report.pdf.
 REPORT_PDF = BASE_DIR / "fixtures" / "icpermed-workshop-2023-siena.pdf"
+# The report that the URLs published while the site held one report mean (/sessions/v/, /report.pdf).
+LEGACY_REPORT_SLUG = os.environ.get("LEGACY_REPORT_SLUG", "2023-siena")
 THEME_VOCABULARY = BASE_DIR / "fixtures" / "themes.toml"
 # The ingestion reads and parses a PDF in a child process: stopped after this many seconds, and
 # refused if it needs more than this many MB of memory (see icpermed_kb/ingest/sandbox.py).

@@ -15,10 +15,13 @@ CSV = {"format": "csv"}
 urlpatterns = [
     path("", reports.home, name="home"),
     path("index.json", reports.home, JSON, name="home-json"),
-    path("sessions/", sessions.session_list, name="session-list"),
-    path("sessions.json", sessions.session_list, JSON, name="session-list-json"),
-    path("sessions/<slug:number>/", sessions.session_detail, name="session-detail"),
-    path("sessions/<slug:number>.json", sessions.session_detail, JSON, name="session-detail-json"),
+    path("reports/<slug:report>/", reports.report_detail, name="report-detail"),
+    path("reports/<slug:report>.json", reports.report_detail, JSON, name="report-detail-json"),
+    path("reports/<slug:report>/report.pdf", reports.report_pdf, name="report-pdf"),
+    path("reports/<slug:report>/sessions/", sessions.session_list, name="session-list"),
+    path("reports/<slug:report>/sessions.json", sessions.session_list, JSON, name="session-list-json"),
+    path("reports/<slug:report>/sessions/<slug:number>/", sessions.session_detail, name="session-detail"),
+    path("reports/<slug:report>/sessions/<slug:number>.json", sessions.session_detail, JSON, name="session-detail-json"),
     path("talks/<int:pk>/", sessions.talk_detail, name="talk-detail"),
     path("talks/<int:pk>.json", sessions.talk_detail, JSON, name="talk-detail-json"),
     path("key-messages/", key_messages.key_message_list, name="keymessage-list"),
@@ -39,6 +42,16 @@ urlpatterns = [
     path("search.json", search.search, JSON, name="search-json"),
     path("export.json", site.export_json, name="export-json"),
     path("healthz", site.healthz, name="healthz"),
-    path("report.pdf", reports.report_pdf, name="report-pdf"),
     path("admin/", admin.site.urls),
+    # Published while the site held one report: each now answers, permanently, at that report's URL.
+    *[
+        path(route, reports.legacy_redirect, {"to": to})
+        for route, to in [
+            ("report.pdf", "report-pdf"),
+            ("sessions/", "session-list"),
+            ("sessions.json", "session-list-json"),
+            ("sessions/<slug:number>/", "session-detail"),
+            ("sessions/<slug:number>.json", "session-detail-json"),
+        ]
+    ],
 ]

@@ -12,6 +12,7 @@ class RecommendationAdmin(EditableAdmin):
     list_display = (
         "summary",
         "kind",
+        "report_label",
         "session_number",
         "order",
         "report_page",
@@ -19,7 +20,7 @@ class RecommendationAdmin(EditableAdmin):
         "public_page",
         "edit_marks",
     )
-    list_select_related = ("session", "edited_by")
+    list_select_related = ("session__report", "edited_by")
     list_filter = ("session__report", "session", "kind", ThemeFilter, EditedFilter)
     search_fields = ("text", "lead")
     ordering = ("session__report", "session__order", "order")
@@ -29,7 +30,7 @@ class RecommendationAdmin(EditableAdmin):
     readonly_fields = ("report_page", "edit_marks")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("themes")
+        return super().get_queryset(request).select_related(*self.list_select_related).prefetch_related("themes")
 
     @admin.display(description="recommendation", ordering="text")
     def summary(self, obj):

@@ -1,21 +1,21 @@
 """Recommendations: session conclusions, perspectives and the report's conclusion."""
 
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from icpermed_kb.models import ThemedItem, ThemedQuerySet
 from icpermed_kb.models.editable import EDIT_MARKS, Editable
+from icpermed_kb.models.ordering import NEWEST_REPORT_FIRST
 
 
 class RecommendationQuerySet(ThemedQuerySet):
     def in_report_order(self):
-        return self.order_by("session__report", "session__order", "order")
+        return self.order_by(*NEWEST_REPORT_FIRST, "session__order", "order")
 
     def for_listing(self):
         """Recommendations with their session joined and themes prefetched, in report order."""
-        return self.select_related("session").with_themes().in_report_order()
+        return self.select_related("session__report").with_themes().in_report_order()
 
     def of_report(self, report):
         return self.filter(session__report=report)
@@ -47,4 +47,4 @@ class Recommendation(Editable):
         return f"rec-{self.pk}"
 
     def get_absolute_url(self):
-        return f"{reverse('session-detail', args=[self.session.number.lower()])}#{self.anchor}"
+        return f"{self.session.get_absolute_url()}#{self.anchor}"

@@ -44,7 +44,7 @@ class TalkInline(EditableInline):
         return False  # add a talk from the talks page (it needs a speaker)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("speaker")
+        return super().get_queryset(request).select_related("speaker", "session__report")
 
 
 class PanelItemInline(EditableInline):
@@ -56,7 +56,7 @@ class PanelItemInline(EditableInline):
     ordering = ("order",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(talk=None)
+        return super().get_queryset(request).filter(talk=None).select_related("session__report")
 
 
 class RecommendationInline(EditableInline):
@@ -64,6 +64,9 @@ class RecommendationInline(EditableInline):
     fields = ("order", "kind", "lead", "text", "report_page", "page")
     key_fields = ("order",)
     ordering = ("order",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("session__report")
 
 
 class SessionRoleInline(EditableInline):
@@ -74,14 +77,14 @@ class SessionRoleInline(EditableInline):
     ordering = ("order",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("speaker", "session")
+        return super().get_queryset(request).select_related("speaker", "session__report")
 
 
 @admin.register(Session)
 class SessionAdmin(EditableAdmin):
-    list_display = ("number", "title", "kind", "talk_count", "report_page", "public_page", "edit_marks")
+    list_display = ("number", "title", "report_label", "kind", "talk_count", "report_page", "public_page", "edit_marks")
     list_display_links = ("number", "title")
-    list_select_related = ("edited_by",)
+    list_select_related = ("report", "edited_by")
     list_filter = ("report", "kind", EditedFilter)
     search_fields = ("number", "title", "aim")
     ordering = ("report", "order")
@@ -92,7 +95,8 @@ class SessionAdmin(EditableAdmin):
     inlines = (SessionRoleInline, TalkInline, PanelItemInline, RecommendationInline)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(talk_total=Count("talks", distinct=True))
+        # select_related here, not list_select_related: the changelist skips that when the queryset has one.
+        return super().get_queryset(request).select_related("report", "edited_by").annotate(talk_total=Count("talks", distinct=True))
 
     @admin.display(description="talks", ordering="talk_total")
     def talk_count(self, obj):
@@ -105,12 +109,16 @@ class KeyMessageInline(EditableInline):
     key_fields = ("order",)
     ordering = ("order",)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("session__report")
+
 
 @admin.register(Talk)
 class TalkAdmin(EditableAdmin):
     list_display = (
         "speaker",
         "title",
+        "report_label",
         "session_number",
         "order",
         "report_page",
@@ -118,7 +126,7 @@ class TalkAdmin(EditableAdmin):
         "public_page",
         "edit_marks",
     )
-    list_select_related = ("speaker", "session", "edited_by")
+    list_select_related = ("speaker", "session__report", "edited_by")
     list_filter = ("session__report", "session", ThemeFilter, EditedFilter)
     search_fields = ("title", "topic", "speaker__name", "speaker__organisation")
     ordering = ("session__report", "session__order", "order")
@@ -140,7 +148,7 @@ class TalkAdmin(EditableAdmin):
     inlines = (KeyMessageInline,)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("themes")
+        return super().get_queryset(request).select_related(*self.list_select_related).prefetch_related("themes")
 
     @admin.display(description="session", ordering="session__order")
     def session_number(self, obj):
@@ -156,6 +164,7 @@ class KeyMessageAdmin(EditableAdmin):
     list_display = (
         "summary",
         "kind",
+        "report_label",
         "session_number",
         "speaker",
         "report_page",
@@ -163,7 +172,7 @@ class KeyMessageAdmin(EditableAdmin):
         "public_page",
         "edit_marks",
     )
-    list_select_related = ("session", "talk", "talk__speaker", "edited_by")
+    list_select_related = ("session__report", "talk", "talk__speaker", "edited_by")
     list_filter = ("session__report", "session", "kind", ThemeFilter, EditedFilter)
     search_fields = ("text", "group", "talk__title", "talk__speaker__name")
     ordering = MESSAGE_ORDER
@@ -173,7 +182,7 @@ class KeyMessageAdmin(EditableAdmin):
     readonly_fields = ("report_page", "edit_marks")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("themes")
+        return super().get_queryset(request).select_related(*self.list_select_related).prefetch_related("themes")
 
     @admin.display(description="key message", ordering="text")
     def summary(self, obj):

@@ -1,24 +1,56 @@
 """Report, Session, Talk and KeyMessage, with the QuerySets the views read through."""
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from icpermed_kb.models import ThemedItem, ThemedQuerySet
 from icpermed_kb.models.editable import EDIT_MARKS, Editable
+from icpermed_kb.models.ordering import NEWEST_REPORT_FIRST
 
 
 class ReportQuerySet(models.QuerySet):
-    def current(self):
-        """The report the site presents: the most recent edition (None before ingestion)."""
-        return self.order_by("-start_date", "-id").first()
+    def newest_first(self):
+        return self.order_by("-start_date", "-number", "-id")
+
+    def legacy(self):
+        """The report the site's first URLs (/sessions/…, /report.pdf) mean: settings.LEGACY_REPORT_SLUG.
+
+        Those URLs were published while the knowledge base held one report; they keep meaning it
+        whatever is ingested later (None when it is not loaded).
+        """
+        return self.filter(slug=settings.LEGACY_REPORT_SLUG).first()
+
+    def with_counts(self):
+        """Each report with its numbers of sessions, talks, key messages, recommendations and people (one query)."""
+        from recommendations.models import Recommendation
+        from speakers.models import SessionRole
+
+        report = OuterRef("pk")
+
+        def count(queryset, group: str, counted: str = "id"):
+            # A correlated subquery per count: joining all four tables would multiply the rows.
+            rows = queryset.order_by().values(group).annotate(n=Count(counted, distinct=True)).values("n")
+            return Coalesce(Subquery(rows[:1]), 0)
+
+        return self.annotate(
+            session_count=count(Session.objects.filter(report=report), "report"),
+            talk_count=count(Talk.objects.filter(session__report=report), "session__report"),
+            message_count=count(KeyMessage.objects.filter(session__report=report), "session__report"),
+            recommendation_count=count(Recommendation.objects.filter(session__report=report), "session__report"),
+            people_count=count(SessionRole.objects.filter(session__report=report), "session__report", "speaker"),
+        )
 
 
 class SessionQuerySet(models.QuerySet):
     def in_report_order(self):
-        return self.order_by("report", "order")
+        """Reports newest first, each report's sessions in printed order."""
+        return self.order_by("-report__start_date", "-report__number", "order")
 
     def with_counts(self):
         """Each session with its number of talks and of key messages (talks' and panel's)."""
@@ -60,20 +92,20 @@ class TalkQuerySet(ThemedQuerySet):
 
     def for_display(self):
         """Talks with their session and speaker joined and their themes prefetched."""
-        return self.select_related("session", "speaker").with_themes()
+        return self.select_related("session__report", "speaker").with_themes()
 
     def in_report_order(self):
-        return self.order_by("session__report", "session__order", "order")
+        return self.order_by(*NEWEST_REPORT_FIRST, "session__order", "order")
 
 
 class KeyMessageQuerySet(ThemedQuerySet):
     def in_report_order(self):
         """Session by session: the talks' messages, then the panel discussion (which has no talk)."""
-        return self.order_by("session__report", "session__order", F("talk__order").asc(nulls_last=True), "order")
+        return self.order_by(*NEWEST_REPORT_FIRST, "session__order", F("talk__order").asc(nulls_last=True), "order")
 
     def for_listing(self):
         """Key messages with session, talk and speaker joined and themes prefetched, in report order."""
-        return self.select_related("session", "talk__speaker").with_themes().in_report_order()
+        return self.select_related("session__report", "talk__speaker").with_themes().in_report_order()
 
     def of_report(self, report):
         return self.filter(session__report=report)
@@ -89,6 +121,9 @@ class Report(Editable):
     title = models.CharField(max_length=300)
     series = models.CharField(max_length=200)
     number = models.PositiveIntegerField()
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="The report's part of its URLs, e.g. 2023-siena: fixed once given"
+    )
     place = models.CharField(max_length=200)
     start_date = models.DateField()
     end_date = models.DateField()
@@ -105,13 +140,44 @@ class Report(Editable):
         constraints = [models.UniqueConstraint(fields=["series", "number"], name="one_report_per_edition")]
 
     def __str__(self):
-        return f"{self.number}th {self.series}: {self.title}"
+        return f"{self.edition} {self.series}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:  # given once, when the report is first saved: its URLs never change
+            self.slug = self.free_slug()
+        super().save(*args, **kwargs)
+
+    def free_slug(self) -> str:
+        """Year and city of the workshop ("2023-siena"), with the edition number if that is taken."""
+        base = slugify(f"{self.start_date.year} {self.place.split(',')[0]}")[:90] or f"edition-{self.number}"
+        taken = set(Report.objects.exclude(pk=self.pk).filter(slug__startswith=base).values_list("slug", flat=True))
+        return base if base not in taken else f"{base}-{self.number}"
+
+    @property
+    def edition(self) -> str:
+        """The edition number as an English ordinal: 1st, 2nd, 5th, 11th, 21st."""
+        suffix = "th" if 10 <= self.number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(self.number % 10, "th")
+        return f"{self.number}{suffix}"
+
+    def get_absolute_url(self):
+        return reverse("report-detail", args=[self.slug])
 
     def themed_items(self) -> list[models.QuerySet]:
         """The report's talks, key messages and recommendations: everything a theme can tag."""
         from recommendations.models import Recommendation
 
         return [Talk.objects.of_report(self), KeyMessage.objects.of_report(self), Recommendation.objects.of_report(self)]
+
+
+class ReportFile(models.Model):
+    """The PDF a report was ingested from, in the database so that every server can serve it."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, primary_key=True, related_name="file")
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+
+    def __str__(self):
+        return f"PDF of {self.report}"
 
 
 class Session(Editable):
@@ -148,7 +214,13 @@ class Session(Editable):
         return f"{self.number}. {self.title}"
 
     def get_absolute_url(self):
-        return reverse("session-detail", args=[self.number.lower()])
+        """The session's page under its report (needs `report` loaded: select_related it)."""
+        return reverse("session-detail", args=[self.report.slug, self.number.lower()])
+
+    @property
+    def facet_value(self) -> str:
+        """The session as a filter value: its report and numeral, e.g. "2023-siena-vi"."""
+        return f"{self.report.slug}-{self.number.lower()}"
 
 
 class Talk(Editable):
@@ -216,7 +288,5 @@ class KeyMessage(Editable):
 
     def get_absolute_url(self):
         """The statement's permalink: its anchor on the talk page, or on the session page for panel items."""
-        page = reverse("talk-detail", args=[self.talk_id]) if self.talk_id else reverse(
-            "session-detail", args=[self.session.number.lower()]
-        )
+        page = reverse("talk-detail", args=[self.talk_id]) if self.talk_id else self.session.get_absolute_url()
         return f"{page}#{self.anchor}"

@@ -16,14 +16,14 @@ class RoleInline(EditableInline):
     ordering = ("session__order", "order")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("session", "speaker")
+        return super().get_queryset(request).select_related("session__report", "speaker")
 
 
 @admin.register(Speaker)
 class SpeakerAdmin(EditableAdmin):
     list_display = ("name", "organisation", "country", "role_list", "talk_count", "public_page", "edit_marks")
     list_select_related = ("edited_by",)
-    list_filter = ("country", "roles__role", "roles__session", EditedFilter)
+    list_filter = ("roles__session__report", "country", "roles__role", "roles__session", EditedFilter)
     search_fields = ("name", "organisation", "country", "affiliation")
     ordering = ("name",)
     key_fields = ("slug",)
@@ -35,7 +35,7 @@ class SpeakerAdmin(EditableAdmin):
             super()
             .get_queryset(request)
             .annotate(talk_total=Count("talks", distinct=True))
-            .prefetch_related("roles__session")
+            .prefetch_related("roles__session__report")
         )
 
     @admin.display(description="talks", ordering="talk_total")
@@ -44,13 +44,15 @@ class SpeakerAdmin(EditableAdmin):
 
     @admin.display(description="roles")
     def role_list(self, obj):
-        return ", ".join(f"{role.get_role_display()} ({role.session.number})" for role in obj.roles.all())
+        return ", ".join(
+            f"{role.get_role_display()} ({self.report_of(role).start_date.year} {role.session.number})" for role in obj.roles.all()
+        )
 
 
 @admin.register(SessionRole)
 class SessionRoleAdmin(EditableAdmin):
-    list_display = ("speaker", "role", "session_number", "order", "affiliation", "edit_marks")
-    list_select_related = ("speaker", "session", "edited_by")
+    list_display = ("speaker", "role", "report_label", "session_number", "order", "affiliation", "edit_marks")
+    list_select_related = ("speaker", "session__report", "edited_by")
     list_filter = ("role", "session__report", "session", "speaker__country", EditedFilter)
     search_fields = ("speaker__name", "affiliation")
     ordering = ("session__report", "session__order", "order")

@@ -11,7 +11,9 @@ from icpermed_kb.models.editable import EDIT_MARKS, Editable
 class SpeakerQuerySet(models.QuerySet):
     def with_roles(self):
         """Speakers with their session roles (and each role's session) prefetched, in report order."""
-        roles = SessionRole.objects.select_related("session").order_by("session__report", "session__order", "order")
+        roles = SessionRole.objects.select_related("session__report").order_by(
+            "-session__report__start_date", "-session__report__number", "session__order", "order"
+        )
         return self.prefetch_related(Prefetch("roles", queryset=roles))
 
     def for_listing(self):
@@ -20,6 +22,10 @@ class SpeakerQuerySet(models.QuerySet):
 
     def with_talk_counts(self):
         return self.annotate(talk_count=Count("talks", distinct=True))
+
+    def listed(self):
+        """Everyone a report lists, in a session's people or giving a talk."""
+        return self.filter(models.Q(roles__isnull=False) | models.Q(talks__isnull=False)).distinct()
 
     def in_report(self, report):
         """People listed in, or speaking at, a session of this report."""

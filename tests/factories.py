@@ -15,9 +15,18 @@ from speakers.models import SessionRole, Speaker
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
+# The editions build_knowledge_base makes: the first is the legacy report (settings.LEGACY_REPORT_SLUG).
+EDITIONS = [
+    (5, "Siena, Italy", datetime.date(2023, 11, 14)),
+    (6, "Lisbon, Portugal", datetime.date(2024, 10, 8)),
+    (7, "Vienna, Austria", datetime.date(2025, 11, 4)),
+]
+
+
 @dataclass
 class Built:
     report: Report
+    reports: list[Report] = field(default_factory=list)
     sessions: list[Session] = field(default_factory=list)
     talks: list[Talk] = field(default_factory=list)
     speakers: list[Speaker] = field(default_factory=list)
@@ -27,28 +36,44 @@ class Built:
     themes: list[Theme] = field(default_factory=list)
 
 
-def build_knowledge_base(n: int, *, text: str = "Key message") -> Built:
-    """n sessions, each with n talks by distinct speakers (n key messages each), n panel items and
-    n recommendations; n themes, every item carrying all of them; every speaker also a moderator."""
-    report = Report.objects.create(
-        title="Test report",
-        series="ICPerMed Workshop",
-        number=5,
-        place="Siena, Italy",
-        start_date=datetime.date(2023, 11, 14),
-        end_date=datetime.date(2023, 11, 15),
-        source_filename="test.pdf",
-        sha256="0" * 64,
-        page_count=27,
-    )
-    built = Built(report)
+def build_knowledge_base(n: int, *, text: str = "Key message", reports: int = 1) -> Built:
+    """`reports` reports, each with n sessions, each with n talks by distinct speakers (n key messages
+    each), n panel items and n recommendations; n themes, every item carrying all of them; every
+    speaker also a moderator. The first report is 2023 in Siena (slug 2023-siena)."""
+    built = Built(report=None)
     built.themes = [Theme.objects.create(name=f"Theme {i}", slug=f"theme-{i}", order=i) for i in range(n)]
+    tagged = []
+    for r, (number, place, start) in enumerate(EDITIONS[:reports]):
+        report = Report.objects.create(
+            title="Test report" if r == 0 else f"Test report {r}",
+            series="ICPerMed Workshop",
+            number=number,
+            place=place,
+            start_date=start,
+            end_date=start + datetime.timedelta(days=1),
+            source_filename="test.pdf",
+            sha256=str(r) * 64,
+            page_count=27,
+        )
+        built.reports.append(report)
+        tagged += _build_report(built, report, n, text, prefix="" if r == 0 else f"{r}-")
+    built.report = built.reports[0]
+    types = ContentType.objects.get_for_models(Talk, KeyMessage, Recommendation)
+    ThemedItem.objects.bulk_create(
+        ThemedItem(content_type=types[type(item)], object_id=item.id, tag=theme)
+        for item in tagged
+        for theme in built.themes
+    )
+    return built
+
+
+def _build_report(built: Built, report: Report, n: int, text: str, prefix: str) -> list:
     tagged = []
     for s in range(n):
         session = Session.objects.create(
             report=report,
             number=ROMAN[s],
-            title=f"Session {s}",
+            title=f"Session {prefix}{s}",
             kind="panel_session",
             order=s + 1,
             aim="An aim",
@@ -57,8 +82,8 @@ def build_knowledge_base(n: int, *, text: str = "Key message") -> Built:
         built.sessions.append(session)
         for t in range(n):
             speaker = Speaker.objects.create(
-                name=f"Speaker {s}-{t}",
-                slug=f"speaker-{s}-{t}",
+                name=f"Speaker {prefix}{s}-{t}",
+                slug=f"speaker-{prefix}{s}-{t}",
                 organisation=f"Org {t}",
                 country=["Italy", "France", "Spain"][t % 3],
                 affiliation=f"Org {t}, City",
@@ -67,7 +92,7 @@ def build_knowledge_base(n: int, *, text: str = "Key message") -> Built:
             SessionRole.objects.create(speaker=speaker, session=session, role="speaker", order=2 * t + 1)
             SessionRole.objects.create(speaker=speaker, session=session, role="moderator", order=2 * t + 2)
             talk = Talk.objects.create(
-                session=session, speaker=speaker, title=f"Talk {s}-{t}", topic="A topic", order=t + 1, page=s + 1
+                session=session, speaker=speaker, title=f"Talk {prefix}{s}-{t}", topic="A topic", order=t + 1, page=s + 1
             )
             built.talks.append(talk)
             tagged.append(talk)
@@ -77,7 +102,7 @@ def build_knowledge_base(n: int, *, text: str = "Key message") -> Built:
                     talk=talk,
                     kind=["presentation", "discussion", "overall"][m % 3],
                     group="",
-                    text=f"{text} {s}-{t}-{m}",
+                    text=f"{text} {prefix}{s}-{t}-{m}",
                     order=m + 1,
                     page=s + 1,
                 )
@@ -85,26 +110,20 @@ def build_knowledge_base(n: int, *, text: str = "Key message") -> Built:
                 tagged.append(message)
         for m in range(n):
             item = KeyMessage.objects.create(
-                session=session, talk=None, kind="panel", text=f"Panel item {s}-{m}", order=m + 1, page=s + 1
+                session=session, talk=None, kind="panel", text=f"Panel item {prefix}{s}-{m}", order=m + 1, page=s + 1
             )
             built.panel_items.append(item)
             tagged.append(item)
             recommendation = Recommendation.objects.create(
                 session=session,
                 kind=["conclusion", "perspective"][m % 2],
-                text=f"Recommendation {s}-{m}",
+                text=f"Recommendation {prefix}{s}-{m}",
                 order=m + 1,
                 page=s + 1,
             )
             built.recommendations.append(recommendation)
             tagged.append(recommendation)
-    types = ContentType.objects.get_for_models(Talk, KeyMessage, Recommendation)
-    ThemedItem.objects.bulk_create(
-        ThemedItem(content_type=types[type(item)], object_id=item.id, tag=theme)
-        for item in tagged
-        for theme in built.themes
-    )
-    return built
+    return tagged
 
 
 def save_fields(item, **values):

@@ -53,7 +53,7 @@ CSP = (
 
 def test_every_response_carries_the_security_headers(client, db):
     built = build_knowledge_base(1)
-    urls = [*page_urls(built).values(), "/talks/999999/", "/admin/login/", "/healthz", "/report.pdf", "/static/css/site.css"]
+    urls = [*page_urls(built).values(), "/talks/999999/", "/admin/login/", "/healthz", "/report.pdf", "/reports/2023-siena/report.pdf", "/static/css/site.css"]
     for url in urls:
         response = client.get(url)
         headers = {

@@ -213,11 +213,22 @@ class ThemeFilter(admin.SimpleListFilter):
 class Columns:
     """Changelist and change-form columns shared by the editable admins (no queries of their own)."""
 
+    @staticmethod
+    def report_of(obj):
+        """The report an item belongs to (a session's own, or its session's: select_related them)."""
+        return obj.session.report if hasattr(obj, "session_id") else obj.report
+
     @admin.display(description="report page", ordering="page")
     def report_page(self, obj):
-        if obj is None or not obj.page:
+        if obj is None or not obj.page or obj.pk is None:
             return "—"
-        return format_html('<a href="{}#page={}" target="_blank">p. {}</a>', reverse("report-pdf"), obj.page, obj.page)
+        pdf = reverse("report-pdf", args=[self.report_of(obj).slug])
+        return format_html('<a href="{}#page={}" target="_blank">p. {}</a>', pdf, obj.page, obj.page)
+
+    @admin.display(description="report")
+    def report_label(self, obj):
+        report = self.report_of(obj)
+        return f"{report.start_date.year} · {report.place.split(',')[0]}"
 
     @admin.display(description="public page")
     def public_page(self, obj):

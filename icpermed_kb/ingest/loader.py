@@ -29,7 +29,7 @@ from icpermed_kb.models import Theme, ThemedItem, Tombstone, data_version
 from icpermed_kb.models import editable as editing
 from icpermed_kb.themes import ThemeRule, matching_slugs
 from recommendations.models import Recommendation
-from sessions.models import KeyMessage, Report, Session, Talk
+from sessions.models import KeyMessage, Report, ReportFile, Session, Talk
 from speakers.models import SessionRole, Speaker
 
 from . import records
@@ -85,13 +85,22 @@ SHRINK_LIMIT = 0.10
 
 
 def load_report(
-    report: records.Report, *, filename: str, sha256: str, themes: list[ThemeRule], allow_shrink: bool = False
+    report: records.Report,
+    *,
+    filename: str,
+    sha256: str,
+    themes: list[ThemeRule],
+    content: bytes | None = None,
+    allow_shrink: bool = False,
 ) -> tuple[Report, LoadSummary]:
-    """Write a parsed report (and the theme vocabulary) to the database atomically."""
+    """Write a parsed report (and the theme vocabulary, and the PDF's `content`) to the database atomically."""
     if not allow_shrink:
         check_not_shrinking(report)
     with transaction.atomic(), data_version.deferred_bump():
-        loaded, summary = _Loader(themes, filename).load(report, filename=filename, sha256=sha256)
+        loader = _Loader(themes, filename)
+        loaded, summary = loader.load(report, filename=filename, sha256=sha256)
+        if loaded is not None and content is not None:
+            loader.store_file(loaded, content, sha256)
         if summary.changed:  # its bulk theme writes send no signals: bump for them too
             data_version.bump()
         return loaded, summary
@@ -222,6 +231,14 @@ class _Loader:
         self.prune(Speaker.objects.filter(roles=None, talks=None), set())
         self.apply_themes(theme_by_slug)
         return report, self.summary
+
+    def store_file(self, report: Report, content: bytes, sha256: str) -> None:
+        """Keep the PDF the report was read from (its "p. N" links open it), when it is new or changed."""
+        if ReportFile.objects.filter(report=report, sha256=sha256).exists():
+            self.summary.note("report files", "unchanged")
+            return
+        _, created = ReportFile.objects.update_or_create(report=report, defaults={"sha256": sha256, "content": content})
+        self.summary.note("report files", "created" if created else "updated")
 
     def load_themes(self) -> dict[str, Theme]:
         themes = {}

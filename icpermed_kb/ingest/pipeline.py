@@ -58,6 +58,7 @@ def ingest(
                 report,
                 filename=path.name,
                 sha256=hashlib.sha256(data).hexdigest(),
+                content=data,
                 themes=rules,
                 allow_shrink=allow_shrink,
             )

@@ -2,8 +2,10 @@ from django.conf import settings
 
 # The header's navigation: which entry a page belongs to, by the prefix of its URL name.
 NAV_SECTIONS = {
-    "session": "sessions",
-    "talk": "sessions",
+    "home": "reports",
+    "report": "reports",
+    "session": "reports",
+    "talk": "reports",
     "speaker": "speakers",
     "theme": "themes",
     "recommendation": "recommendations",

@@ -9,15 +9,18 @@ several themes narrows them (an item must carry every chosen theme).
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
 
 import django_filters
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
 from icpermed_kb.models import Theme, ThemedItem
@@ -39,7 +42,7 @@ class FacetValue:
 class Facet:
     name: str
     label: str
-    multiple: bool
+    all_of: bool  # items must carry every chosen value (themes); else any of them
     values: list[FacetValue]
 
     @property
@@ -74,7 +77,9 @@ def facet_values(choices, counts: dict[str, int], selected) -> list[FacetValue]:
 
 
 class ThemeFilter(django_filters.MultipleChoiceFilter):
-    """Items carrying every chosen theme (by slug)."""
+    """Items carrying every chosen theme (by slug): choosing more themes narrows the list."""
+
+    all_of = True
 
     def filter(self, queryset, value):
         if not value:
@@ -86,15 +91,50 @@ class ThemeFilter(django_filters.MultipleChoiceFilter):
         return queryset
 
 
+class AnyOfFilter(django_filters.MultipleChoiceFilter):
+    """Items with any of the chosen values: choosing more values of one facet widens the list."""
+
+    all_of = False
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)  # a column of the item or of a to-one relation: no duplicates
+        super().__init__(*args, **kwargs)
+
+
+class SessionFilter(AnyOfFilter):
+    """Items of any of the chosen sessions, each named by report and numeral ("2023-siena-vi")."""
+
+    def __init__(self, *args, prefix: str = "session", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prefix = prefix
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        sessions = [item.rpartition("-") for item in value]
+        return queryset.filter(
+            functools.reduce(
+                operator.or_,
+                (Q(**{f"{self.prefix}__report__slug": report, f"{self.prefix}__number__iexact": number}) for report, _, number in sessions),
+            )
+        )
+
+
 class FacetedFilterSet(django_filters.FilterSet):
-    """A FilterSet whose choice filters are also facets; `facet_paths` maps a filter to the field it counts."""
+    """A FilterSet whose choice filters are also facets; `facet_paths` maps a filter to what it counts.
 
-    facet_paths: ClassVar[dict[str, str]] = {}
+    A path is a field ("kind"), THEMES, or a tuple of fields whose values make one facet value
+    joined by "-" ("session": report slug and numeral). Submitted values are matched to the choices
+    without regard to case (?country=italy), and a bare session numeral (?session=vi, the form of
+    the links published while the site held one report) means that session of the legacy report.
+    """
 
-    def __init__(self, data=None, queryset=None, *, report=None, **kwargs):
-        self.report = report
+    facet_paths: ClassVar[dict[str, str | tuple[str, ...]]] = {}
+
+    def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
         self.choice_lists = self.choices()
+        self.data = self.canonical(self.data)
         for name, choices in self.choice_lists.items():
             self.filters[name].extra["choices"] = choices
             self.form.fields[name].choices = choices
@@ -103,14 +143,24 @@ class FacetedFilterSet(django_filters.FilterSet):
         """The values each choice filter accepts, as (value, label), computed once per request."""
         return {}
 
+    def canonical(self, data) -> QueryDict:
+        """The submitted values spelt as the choices spell them (case, legacy session numerals)."""
+        data = data.copy() if isinstance(data, QueryDict) else QueryDict(mutable=True)
+        for name, choices in self.choice_lists.items():
+            if name not in data:
+                continue
+            spelt = {str(value).casefold(): str(value) for value, _ in choices}
+            values = []
+            for value in data.getlist(name):
+                if name == "session" and "-" not in value:
+                    value = f"{settings.LEGACY_REPORT_SLUG}-{value}"
+                values.append(spelt.get(value.casefold(), value))
+            data.setlist(name, values)
+        return data
+
     @staticmethod
     def theme_choices() -> list[tuple[str, str]]:
         return list(Theme.objects.order_by("order", "name").values_list("slug", "name"))
-
-    @staticmethod
-    def normalise(name: str, value) -> str:
-        """The facet value for a counted column value (session numerals are lower-cased in URLs)."""
-        return str(value).lower() if name == "session" else str(value)
 
 
 class FilteredList:
@@ -139,22 +189,13 @@ class FilteredList:
 class FacetedListing(FilteredList):
     """One request's view of a list: the filter form, the filtered items, one page of them, facets."""
 
-    def __init__(
-        self,
-        filterset_class: type[FacetedFilterSet],
-        data: QueryDict,
-        queryset: QuerySet,
-        *,
-        report=None,
-        per_page: int = 25,
-    ):
-        self.filterset_class = filterset_class
-        self.data = data.copy()
-        self.data.pop("page", None)
+    def __init__(self, filterset_class: type[FacetedFilterSet], data: QueryDict, queryset: QuerySet, *, per_page: int = 25):
+        data = data.copy()
+        data.pop("page", None)
         self.base_queryset = queryset
-        self.report = report
         self.per_page = per_page
-        self.filterset = filterset_class(self.data, queryset=queryset, report=report)
+        self.filterset = filterset_class(data, queryset=queryset)
+        self.data = self.filterset.data  # as the choices spell the values, so links and chips agree
         self.is_valid = self.filterset.is_valid()
         self.queryset = self.filterset.qs
         self._count = None
@@ -183,10 +224,11 @@ class FacetedListing(FilteredList):
         facets = []
         for name, path in self.filterset.facet_paths.items():
             form_field = self.filterset.form.fields[name]
-            multiple = isinstance(self.filterset.filters[name], django_filters.MultipleChoiceFilter)
-            counted = self.queryset if multiple else self.filtered_without(name)
-            values = facet_values(form_field.choices, self._counts(counted, path, name), self.cleaned(name))
-            facets.append(Facet(name=name, label=str(form_field.label), multiple=multiple, values=values))
+            all_of = self.filterset.filters[name].all_of
+            # All-of (themes): what the results carry; any-of: what adding a value would add.
+            counted = self.queryset if all_of else self.filtered_without(name)
+            values = facet_values(form_field.choices, facet_counts(counted, path), self.cleaned(name))
+            facets.append(Facet(name=name, label=str(form_field.label), all_of=all_of, values=values))
         return facets
 
     def filtered_without(self, lifted: str) -> QuerySet:
@@ -202,18 +244,27 @@ class FacetedListing(FilteredList):
                 queryset = self.filterset.filters[name].filter(queryset, value)
         return queryset
 
-    def _counts(self, queryset: QuerySet, path: str, name: str) -> dict[str, int]:
-        if path == THEMES:
-            content_type = ContentType.objects.get_for_model(queryset.model)
-            rows = (
-                ThemedItem.objects.filter(content_type=content_type, object_id__in=queryset.values("id"))
-                .values_list("tag__slug")
-                .annotate(n=Count("id"))
-                .order_by()
-            )
-        else:
-            rows = queryset.order_by().values_list(path).annotate(n=Count("id", distinct=True))
-        return {self.filterset.normalise(name, value): n for value, n in rows if value not in (None, "")}
+
+def facet_counts(queryset: QuerySet, path: str | tuple[str, ...]) -> dict[str, int]:
+    """How many of these items have each value of a facet (one GROUP BY)."""
+    if path == THEMES:
+        content_type = ContentType.objects.get_for_model(queryset.model)
+        rows = (
+            ThemedItem.objects.filter(content_type=content_type, object_id__in=queryset.values("id"))
+            .values_list("tag__slug")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        return {slug: n for slug, n in rows}
+    fields = (path,) if isinstance(path, str) else path
+    rows = queryset.order_by().values_list(*fields).annotate(n=Count("id", distinct=True))
+    counts: dict[str, int] = {}
+    for *values, n in rows:
+        if any(value in (None, "") for value in values):
+            continue
+        key = "-".join(str(value) for value in values).lower() if len(fields) > 1 else str(values[0])
+        counts[key] = counts.get(key, 0) + n
+    return counts
 
 
 class ListPage:

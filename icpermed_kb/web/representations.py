@@ -14,8 +14,23 @@ from django.urls import reverse
 Absolute = Callable[[str], str]  # request.build_absolute_uri
 
 
-def pdf_link(absolute: Absolute, page: int) -> str:
-    return absolute(reverse("report-pdf")) + f"#page={page}"
+def pdf_link(absolute: Absolute, report, page: int) -> str:
+    """The report's PDF opened at a page."""
+    return absolute(reverse("report-pdf", args=[report.slug])) + f"#page={page}"
+
+
+def report_brief(item, absolute: Absolute) -> dict:
+    """Which report: enough to name it and link to it."""
+    return {
+        "slug": item.slug,
+        "title": item.title,
+        "number": item.number,
+        "edition": item.edition,
+        "place": item.place,
+        "city": item.place.split(",")[0].strip(),
+        "year": item.start_date.year,
+        "url": absolute(item.get_absolute_url()),
+    }
 
 
 def theme_brief(theme, absolute: Absolute) -> dict:
@@ -40,26 +55,26 @@ def speaker_brief(speaker, absolute: Absolute) -> dict | None:
 
 
 def session_brief(session, absolute: Absolute) -> dict:
+    """A session and its report; needs session.report loaded."""
     return {
         "number": session.number,
         "title": session.title,
         "kind": session.kind,
         "kind_label": session.get_kind_display(),
         "url": absolute(session.get_absolute_url()),
+        "report": report_brief(session.report, absolute),
     }
 
 
 def report(item, absolute: Absolute) -> dict:
-    """A report's identity and its PDF."""
+    """A report's identity, its dates and its PDF."""
     return {
-        "title": item.title,
+        **report_brief(item, absolute),
         "series": item.series,
-        "number": item.number,
-        "place": item.place,
         "start_date": item.start_date.isoformat(),
         "end_date": item.end_date.isoformat(),
         "pages": item.page_count,
-        "pdf": absolute(reverse("report-pdf")),
+        "pdf": absolute(reverse("report-pdf", args=[item.slug])),
     }
 
 
@@ -77,7 +92,7 @@ def key_message(item, absolute: Absolute) -> dict:
         "speaker": speaker_brief(talk.speaker if talk else None, absolute),
         "themes": themes(item, absolute),
         "page": item.page,
-        "pdf": pdf_link(absolute, item.page),
+        "pdf": pdf_link(absolute, item.session.report, item.page),
         "url": absolute(item.get_absolute_url()),
     }
 
@@ -93,7 +108,7 @@ def recommendation(item, absolute: Absolute) -> dict:
         "session": session_brief(item.session, absolute),
         "themes": themes(item, absolute),
         "page": item.page,
-        "pdf": pdf_link(absolute, item.page),
+        "pdf": pdf_link(absolute, item.session.report, item.page),
         "url": absolute(item.get_absolute_url()),
     }
 
@@ -108,7 +123,7 @@ def talk(item, absolute: Absolute, messages=None) -> dict:
         "session": session_brief(item.session, absolute),
         "themes": themes(item, absolute),
         "page": item.page,
-        "pdf": pdf_link(absolute, item.page),
+        "pdf": pdf_link(absolute, item.session.report, item.page),
         "url": absolute(item.get_absolute_url()),
     }
     if messages is not None:
@@ -170,7 +185,7 @@ def search_hit(result, absolute: Absolute) -> dict:
         "speaker": speaker_brief(speaker, absolute),
         "themes": themes(item, absolute),
         "page": item.page,
-        "pdf": pdf_link(absolute, item.page),
+        "pdf": pdf_link(absolute, item.session.report, item.page),
         "url": absolute(item.get_absolute_url()),
         "score": round(result.score, 6),
     }

@@ -25,7 +25,7 @@ from sessions.models import KeyMessage
 
 MAX_QUERY_DISPLAY = 1000  # the engine reads at most 500 characters; the box shows a little more
 BATCH = 500  # ids per IN (...) list: far below every engine's parameter limit
-SINGLE_FACETS = ("session", "kind", "speaker", "country")
+ANY_OF_FACETS = ("report", "session", "kind", "speaker", "country")  # applied to the hits, OR within each
 
 
 def batched(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
@@ -40,6 +40,7 @@ class Result:
     type: str
     id: int
     score: float
+    report: str = ""
     session: str = ""
     kind: str = ""
     speaker: str = ""
@@ -55,18 +56,19 @@ class Result:
 class SearchResults(FilteredList):
     """One search request: the filter form, the filtered ranked results, their facets and one page."""
 
-    def __init__(self, data: QueryDict, report, *, per_page: int = 20):
+    def __init__(self, data: QueryDict, *, per_page: int = 20):
         self.engine = get_engine()
         self.query = clean(data.get("q", ""))[:MAX_QUERY_DISPLAY]
-        self.data = data.copy()
-        self.data.pop("page", None)
+        data = data.copy()
+        data.pop("page", None)
         self.per_page = per_page
-        self.filterset = SearchFilter(self.data, queryset=KeyMessage.objects.of_report(report), report=report)
+        self.filterset = SearchFilter(data, queryset=KeyMessage.objects.all())
+        self.data = self.filterset.data  # as the choices spell the values
         self.is_valid = self.filterset.is_valid()
         chosen = self.filterset.form.cleaned_data
-        self.selected = {name: as_values(chosen.get(name)) for name in ("theme", *SINGLE_FACETS)}
+        self.selected = {name: set(as_values(chosen.get(name))) for name in ("theme", *ANY_OF_FACETS)}
         self.partial = False
-        self.hits = self._hits(report) if self.query else []
+        self.hits = self._hits() if self.query else []
         self.results = [result for result in self.hits if self._passes(result)]
 
     @property
@@ -77,11 +79,9 @@ class SearchResults(FilteredList):
     def count(self) -> int:
         return len(self.results)
 
-    def _hits(self, report) -> list[Result]:
+    def _hits(self) -> list[Result]:
         key_messages = self.filterset.qs  # themes applied in SQL
-        recommendations = self.filterset.filters["theme"].filter(
-            Recommendation.objects.of_report(report), self.selected["theme"]
-        )
+        recommendations = self.filterset.filters["theme"].filter(Recommendation.objects.all(), sorted(self.selected["theme"]))
         hits = self.engine.search(self.query, key_messages=key_messages, recommendations=recommendations)
         self.partial = any(hit.partial for hit in hits)  # no item had every word: the closest ones
         results = [Result(hit.type, hit.id, hit.score) for hit in hits]
@@ -94,16 +94,17 @@ class SearchResults(FilteredList):
         message_ids = [result.id for result in results if result.type == "key_message"]
         recommendation_ids = [result.id for result in results if result.type == "recommendation"]
         for ids in batched(message_ids):
-            for pk, session, kind, speaker, country in KeyMessage.objects.filter(id__in=ids).values_list(
-                "id", "session__number", "kind", "talk__speaker__slug", "talk__speaker__country"
+            for pk, report, session, kind, speaker, country in KeyMessage.objects.filter(id__in=ids).values_list(
+                "id", "session__report__slug", "session__number", "kind", "talk__speaker__slug", "talk__speaker__country"
             ):
                 result = by_key[("key_message", pk)]
-                result.session, result.kind = session.lower(), kind
+                result.report, result.session, result.kind = report, f"{report}-{session.lower()}", kind
                 result.speaker, result.country = speaker or "", country or ""
         for ids in batched(recommendation_ids):
-            for pk, session, kind in Recommendation.objects.filter(id__in=ids).values_list("id", "session__number", "kind"):
+            rows = Recommendation.objects.filter(id__in=ids).values_list("id", "session__report__slug", "session__number", "kind")
+            for pk, report, session, kind in rows:
                 result = by_key[("recommendation", pk)]
-                result.session, result.kind = session.lower(), kind
+                result.report, result.session, result.kind = report, f"{report}-{session.lower()}", kind
         types = ContentType.objects.get_for_models(KeyMessage, Recommendation)
         themes: dict[tuple[str, int], set[str]] = {}
         for type_name, model, ids in (("key_message", KeyMessage, message_ids), ("recommendation", Recommendation, recommendation_ids)):
@@ -115,22 +116,22 @@ class SearchResults(FilteredList):
             by_key[key].themes = frozenset(slugs)
 
     def _passes(self, result: Result, *, lifting: str | None = None) -> bool:
-        for name in SINGLE_FACETS:
-            if name != lifting and self.selected[name] and result.value(name) != self.selected[name][0]:
+        for name in ANY_OF_FACETS:
+            if name != lifting and self.selected[name] and result.value(name) not in self.selected[name]:
                 return False
         return True
 
     def facets(self) -> list[Facet]:
         """The same facets as the key-message list, counted over the hits."""
         facets = []
-        for name in ("theme", *SINGLE_FACETS):
+        for name in ("theme", *ANY_OF_FACETS):
             field = self.filterset.form.fields[name]
             if name == "theme":
                 counts = Counter(slug for result in self.results for slug in result.themes)
             else:
                 counts = Counter(result.value(name) for result in self.hits if self._passes(result, lifting=name))
             values = facet_values(field.choices, counts, self.selected[name])
-            facets.append(Facet(name=name, label=str(field.label), multiple=name == "theme", values=values))
+            facets.append(Facet(name=name, label=str(field.label), all_of=name == "theme", values=values))
         return facets
 
     def page(self, number) -> Page:

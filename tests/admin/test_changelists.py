@@ -14,7 +14,7 @@ CHANGELISTS = {
     "workshop_sessions_session": 6,
     "workshop_sessions_talk": 9,
     "workshop_sessions_keymessage": 9,
-    "speakers_speaker": 9,
+    "speakers_speaker": 11,  # + the report filter's choices and the roles' reports
     "speakers_sessionrole": 8,
     "recommendations_recommendation": 9,
     "core_theme": 5,
@@ -22,12 +22,12 @@ CHANGELISTS = {
 }
 CHANGE_FORMS = {
     "workshop_sessions_report": ("report", 4),
-    "workshop_sessions_session": ("session", 9),  # with roles, talks, panel items, recommendations inline
-    "workshop_sessions_talk": ("talk", 11),  # with its key messages inline
-    "workshop_sessions_keymessage": ("message", 10),
-    "speakers_speaker": ("speaker", 7),  # with its roles inline
+    "workshop_sessions_session": ("session", 7),  # with roles, talks, panel items, recommendations inline
+    "workshop_sessions_talk": ("talk", 8),  # with its key messages inline
+    "workshop_sessions_keymessage": ("message", 6),
+    "speakers_speaker": ("speaker", 8),  # with its roles inline
     "speakers_sessionrole": ("role", 6),
-    "recommendations_recommendation": ("recommendation", 8),
+    "recommendations_recommendation": ("recommendation", 6),
     "core_theme": ("theme", 4),
 }
 

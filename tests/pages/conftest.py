@@ -23,4 +23,4 @@ def kb(report_site, db):
     """The ingested report, inside a test transaction."""
     from sessions.models import Report
 
-    return Report.objects.current()
+    return Report.objects.get()

@@ -32,13 +32,14 @@ def all_pages(client, url: str) -> tuple[int, list[dict], dict]:
 def described_messages(report) -> list[dict]:
     """Every key message of the report with what the filters look at, read straight from the models."""
     rows = []
-    for item in KeyMessage.objects.of_report(report).select_related("session", "talk__speaker").prefetch_related("themes").in_report_order():
+    for item in KeyMessage.objects.of_report(report).select_related("session__report", "talk__speaker").prefetch_related("themes").in_report_order():
         speaker = item.talk.speaker if item.talk else None
         rows.append(
             {
                 "id": item.id,
                 "theme": {theme.slug for theme in item.themes.all()},
-                "session": item.session.number.lower(),
+                "report": item.session.report.slug,
+                "session": f"{item.session.report.slug}-{item.session.number.lower()}",
                 "kind": item.kind,
                 "speaker": speaker.slug if speaker else "",
                 "country": speaker.country if speaker else "",
@@ -47,14 +48,27 @@ def described_messages(report) -> list[dict]:
     return rows
 
 
-def passes(row: dict, filters: dict, lifting: str | None = None) -> bool:
+def canonical(filters: dict) -> dict:
+    """The filters as the site spells them: legacy bare numerals are the 2023 report's sessions, countries capitalised."""
+    spelt = {}
     for name, values in filters.items():
+        if name == "session":
+            values = [value if "-" in value else f"2023-siena-{value}" for value in values]
+        if name == "country":
+            values = [value.title() for value in values]
+        spelt[name] = values
+    return spelt
+
+
+def passes(row: dict, filters: dict, lifting: str | None = None) -> bool:
+    """Themes: every one; any other facet: any of its values; across facets: all."""
+    for name, values in canonical(filters).items():
         if name == lifting:
             continue
         if name == "theme":
             if not set(values) <= row["theme"]:
                 return False
-        elif row[name] != values[0]:
+        elif row[name] not in values:
             return False
     return True
 
@@ -67,6 +81,9 @@ COMBINATIONS = [
     {"session": ["vi"], "kind": ["presentation"], "theme": ["regulation-ethics"]},
     {"speaker": ["carlotta-masciocchi"]},
     {"theme": ["cancer", "imaging", "rare-diseases"]},
+    {"session": ["2023-siena-v", "2023-siena-vi"]},
+    {"kind": ["presentation", "discussion"], "country": ["Germany", "italy"], "theme": ["regulation-ethics"]},
+    {"report": ["2023-siena"], "speaker": ["carlotta-masciocchi", "frederic-dayan"]},
 ]
 
 
@@ -93,12 +110,12 @@ def test_facet_counts_follow_the_filters(client, kb, filters):
     for name, values in facets.items():
         if name == "theme":  # themes narrow: counted within the current results
             counted = Counter(slug for row in rows if passes(row, filters) for slug in row["theme"])
-        else:  # a single choice counts with its own filter lifted
+        else:  # any-of: counts with its own filter lifted, so each number says what choosing it adds
             counted = Counter(row[name] for row in rows if passes(row, filters, lifting=name))
         assert {value["value"]: value["count"] for value in values} == {
             value["value"]: counted.get(value["value"], 0) for value in values
         }, name
-        assert {value["value"] for value in values if value["selected"]} == set(filters.get(name, []))
+        assert {value["value"] for value in values if value["selected"]} == set(canonical(filters).get(name, []))
 
 
 def test_the_html_list_says_how_many_and_offers_removal_of_each_filter(client, kb):
@@ -110,7 +127,7 @@ def test_the_html_list_says_how_many_and_offers_removal_of_each_filter(client, k
         "Theme: Imaging",
         "Session: VII. Sessions: Collaboration of research and healthcare providers to foster innovations",
     ]
-    assert 'href="?session=vii"' in html and 'href="?theme=imaging"' in html
+    assert 'href="?session=2023-siena-vii"' in html and 'href="?theme=imaging"' in html
 
 
 def test_recommendations_filter_by_kind_session_and_theme(client, kb):
@@ -138,7 +155,7 @@ def test_speaker_list_filters_by_country_and_role(client, kb):
 
 def test_session_page_shows_people_talks_messages_and_provenance(client, kb):
     session = Session.objects.get(report=kb, number="V")
-    response = client.get("/sessions/v/")
+    response = client.get("/reports/2023-siena/sessions/v/")
     html = site_html(response)
     assert response.status_code == 200
     assert re.findall(r'<dt>(Moderator|Panellists?)</dt>', html) == ["Moderator", "Panellists"]
@@ -147,7 +164,7 @@ def test_session_page_shows_people_talks_messages_and_provenance(client, kb):
     messages = list(KeyMessage.objects.filter(session=session).order_by("talk__order", "order"))
     anchors = re.findall(r'<li class="item" id="(km-\d+)">', html)
     assert sorted(anchors) == sorted(f"km-{message.id}" for message in messages)
-    pages = re.findall(r'href="/report.pdf#page=(\d+)" title="Page \d+ of the report \(PDF\)">p\. \d+</a>', html)
+    pages = re.findall(r'href="/reports/2023-siena/report.pdf#page=(\d+)" title="Page \d+ of the report \(PDF\)">p\. \d+</a>', html)
     recommendations = session.recommendations.all()
     assert Counter(map(int, pages)) == Counter(
         [session.page, *(t.page for t in session.talks.all()), *(m.page for m in messages), *(r.page for r in recommendations)]
@@ -199,8 +216,9 @@ def test_home_grid_cells_count_and_link_to_the_filtered_list(client, kb):
         if session.message_count
     }
     assert row["key_messages"] == expected
-    html = site_html(client.get("/"))
-    assert f'href="/key-messages/?theme=regulation-ethics&amp;session=vi" aria-label="{expected["VI"]} key messages on Regulation &amp; ethics in session VI"' in html
+    assert client.get("/reports/2023-siena.json").json()["grid"] == data["grid"]
+    html = site_html(client.get("/reports/2023-siena/"))
+    assert f'href="/key-messages/?theme=regulation-ethics&amp;session=2023-siena-vi" aria-label="{expected["VI"]} key messages on Regulation &amp; ethics in session VI"' in html
 
 
 def test_key_message_csv_has_every_message(client, kb):
@@ -208,7 +226,8 @@ def test_key_message_csv_has_every_message(client, kb):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     expected = list(KeyMessage.objects.filter(session__number="IV").in_report_order())
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert rows[0] == ["id", "kind", "group", "text", "session", "talk", "speaker", "organisation", "country", "themes", "page", "url"]
+    assert rows[0] == ["id", "kind", "group", "text", "session", "talk", "speaker", "organisation", "country", "themes", "page", "url", "report"]
+    assert {row[12] for row in rows[1:]} == {"2023-siena"}
     assert [int(row[0]) for row in rows[1:]] == [message.id for message in expected]
     assert rows[1][3] == expected[0].text
 
@@ -221,7 +240,7 @@ def test_key_message_json_result_shape(client, kb):
     result = client.get("/key-messages.json?session=v").json()["results"][0]
     assert sorted(result) == ["group", "id", "kind", "kind_label", "page", "pdf", "session", "speaker", "talk", "text", "themes", "url"]
     message = KeyMessage.objects.get(id=result["id"])
-    assert result["pdf"] == f"http://testserver/report.pdf#page={message.page}"
+    assert result["pdf"] == f"http://testserver/reports/2023-siena/report.pdf#page={message.page}"
     assert result["url"] == f"http://testserver/talks/{message.talk_id}/#km-{message.id}"
 
 
@@ -230,7 +249,7 @@ def test_key_message_json_result_shape(client, kb):
 
 @pytest.mark.parametrize(
     "url",
-    ["/sessions/xl/", "/sessions/xl.json", "/talks/999999/", "/talks/999999.json", "/speakers/nobody/", "/speakers/nobody.json", "/themes/nothing/", "/themes/nothing.json"],
+    ["/reports/2023-siena/sessions/xl/", "/reports/2023-siena/sessions/xl.json", "/reports/nowhere/", "/reports/nowhere/sessions/v/", "/reports/nowhere/report.pdf", "/talks/999999/", "/talks/999999.json", "/speakers/nobody/", "/speakers/nobody.json", "/themes/nothing/", "/themes/nothing.json"],
 )
 def test_unknown_items_are_404(client, kb, url):
     assert client.get(url).status_code == 404
@@ -308,15 +327,15 @@ def test_everything_is_within_three_clicks_of_home_and_nothing_fails(client, kb)
     assert {t.get_absolute_url() for t in Talk.objects.filter(session__report=kb)} <= paths
     assert {s.get_absolute_url() for s in Speaker.objects.in_report(kb)} <= paths
     assert {theme.get_absolute_url() for theme in Theme.objects.filter(tagged_items__isnull=False).distinct()} <= paths
-    recommendation_anchors = {(f"/sessions/{r.session.number.lower()}/", r.anchor) for r in Recommendation.objects.of_report(kb).select_related("session")}
+    recommendation_anchors = {(r.session.get_absolute_url(), r.anchor) for r in Recommendation.objects.of_report(kb).select_related("session__report")}
     assert recommendation_anchors <= anchors
     assert sorted({status for status in statuses.values()}) == [200]
     assert len(statuses) > 100
 
 
 def test_report_pdf_links_resolve_to_the_served_pdf(client, kb):
-    response = client.get("/report.pdf")
+    response = client.get("/reports/2023-siena/report.pdf")
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
     html = site_html(client.get("/key-messages/"))
-    targets = {dict(parse_qsl(urlsplit(href).fragment)).get("page") for href in re.findall(r'href="(/report\.pdf#[^"]+)"', html)}
+    targets = {dict(parse_qsl(urlsplit(href).fragment)).get("page") for href in re.findall(r'href="(/reports/2023-siena/report\.pdf#[^"]+)"', html)}
     assert targets and all(target.isdigit() and 1 <= int(target) <= kb.page_count for target in targets)

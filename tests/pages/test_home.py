@@ -29,10 +29,11 @@ def test_home_lists_the_sessions_with_counts(client, ingested):
 
 def test_home_without_a_report(client):
     response = client.get(reverse("home"))
-    assert (response.status_code, "No report yet" in site_html(response)) == (200, True)
+    assert (response.status_code, "No report has been ingested yet." in site_html(response)) == (200, True)
+    assert client.get(reverse("home-json")).json() == {"reports": [], "themes_across_reports": []}
 
 
-def test_report_pdf_is_served(client):
-    response = client.get(reverse("report-pdf"))
+def test_report_pdf_is_served(client, ingested):
+    response = client.get(reverse("report-pdf", args=["2023-siena"]))
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
     assert b"".join(response.streaming_content)[:5] == b"%PDF-"

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from icpermed_kb.web.views.reports import LEGACY_HOME_KEYS
 from tests.html import site_html
 
 STATEMENT = re.compile(r"^(km|rec)-\d+$")
@@ -13,7 +14,7 @@ STATEMENT = re.compile(r"^(km|rec)-\d+$")
 KINDS = {
     "people": re.compile(r"^/speakers/([^/]+)/$"),
     "themes": re.compile(r"^/themes/([^/]+)/$"),
-    "sessions": re.compile(r"^/sessions/([^/]+)/$"),
+    "sessions": re.compile(r"^/reports/([^/]+/sessions/[^/]+)/$"),
     "talks": re.compile(r"^/talks/(\d+)/$"),
 }
 
@@ -87,9 +88,10 @@ def twin(url: str) -> str:
 
 PAGES = [
     "/",
-    "/sessions/",
-    "/sessions/v/",
-    "/sessions/ix/",
+    "/reports/2023-siena/",
+    "/reports/2023-siena/sessions/",
+    "/reports/2023-siena/sessions/v/",
+    "/reports/2023-siena/sessions/ix/",
     "/talks/{talk}/",
     "/key-messages/",
     "/key-messages/?theme=regulation-ethics&session=vi",
@@ -113,6 +115,9 @@ def test_html_shows_what_its_json_twin_holds(client, kb, url):
     html, data = client.get(url), client.get(twin(url))
     assert (html.status_code, data.status_code) == (200, 200)
     own_path = urlsplit(url).path
-    page, payload = shown(site_html(html), own_path), held(data.json(), own_path)
+    payload = data.json()
+    if own_path == "/":  # /index.json also keeps what it said of the 2023 report before the series: not shown
+        payload = {key: value for key, value in payload.items() if key not in LEGACY_HOME_KEYS}
+    page, payload = shown(site_html(html), own_path), held(payload, own_path)
     assert sum(len(values) for values in payload.values()) > 0
     assert page == payload

@@ -14,14 +14,15 @@ from tests.search.test_report import HOSTILE
 def describe(hit) -> dict:
     """What the search page filters on, read from the models for one hit."""
     if hit.type == "key_message":
-        item = KeyMessage.objects.select_related("session", "talk__speaker").get(pk=hit.id)
+        item = KeyMessage.objects.select_related("session__report", "talk__speaker").get(pk=hit.id)
         speaker = item.talk.speaker if item.talk else None
     else:
-        item, speaker = Recommendation.objects.select_related("session").get(pk=hit.id), None
+        item, speaker = Recommendation.objects.select_related("session__report").get(pk=hit.id), None
     return {
         "key": (hit.type, hit.id),
         "theme": {theme.slug for theme in item.themes.all()},
-        "session": item.session.number.lower(),
+        "report": item.session.report.slug,
+        "session": f"{item.session.report.slug}-{item.session.number.lower()}",
         "kind": item.kind,
         "speaker": speaker.slug if speaker else "",
         "country": speaker.country if speaker and speaker.country else "",
@@ -63,6 +64,8 @@ def test_search_json_has_the_documented_shape_in_rank_order(client, kb):
         ("patients", {"session": ["vi"], "kind": ["presentation"]}),
         ("research", {"country": ["Germany"]}),
         ("health", {"kind": ["conclusion"], "theme": ["implementation-healthcare"]}),
+        ("data", {"session": ["2023-siena-v", "vi"], "kind": ["conclusion", "presentation"], "country": ["germany", "Italy"]}),
+        ("research", {"report": ["2023-siena"], "speaker": ["carlotta-masciocchi", "frederic-dayan"]}),
     ],
 )
 def test_search_filters_and_facets_match_the_list_pages_semantics(client, kb, query, filters):

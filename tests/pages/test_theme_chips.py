@@ -30,7 +30,7 @@ def pages(built) -> dict[str, tuple[str, int]]:
         "speaker": (speaker.get_absolute_url(), 1 + 2),  # their talk and its 2 key messages
         "key messages": ("/key-messages/", 2 * (4 + 2)),  # 2 sessions of 4 talk messages and 2 panel items
         "recommendations": ("/recommendations/", 2 * 2),
-        "theme": (theme.get_absolute_url(), 0),  # one theme's page: no chips
+        "theme": (theme.get_absolute_url(), 4 + 12 + 4),  # its talks, key messages and recommendations
         "search": ("/search/?q=key+message", 8),  # the talks' key messages say "Key message"
     }
 

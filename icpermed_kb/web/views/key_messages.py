@@ -6,7 +6,6 @@ from icpermed_kb.web.listing import FacetedListing, ListPage
 from icpermed_kb.web.pages import column, joined, page_view
 from sessions.models import KeyMessage
 
-from .reports import current_report_or_404
 
 COLUMNS = [
     column("id"),
@@ -21,14 +20,14 @@ COLUMNS = [
     joined("themes", "themes"),
     column("page"),
     column("url"),
+    column("report", "session.report.slug"),
 ]
 
 
 @page_view("html", "json", "csv")
 def key_message_list(request):
     """Key messages filtered by theme, session, kind, speaker and country, with facet counts."""
-    report = current_report_or_404()
-    listing = FacetedListing(KeyMessageFilter, request.GET, KeyMessage.objects.of_report(report).for_listing(), report=report)
+    listing = FacetedListing(KeyMessageFilter, request.GET, KeyMessage.objects.all().for_listing())
     return ListPage(
         request,
         listing,

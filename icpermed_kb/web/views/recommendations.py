@@ -6,7 +6,6 @@ from icpermed_kb.web.listing import FacetedListing, ListPage
 from icpermed_kb.web.pages import column, joined, page_view
 from recommendations.models import Recommendation
 
-from .reports import current_report_or_404
 
 COLUMNS = [
     column("id"),
@@ -18,14 +17,14 @@ COLUMNS = [
     joined("themes", "themes"),
     column("page"),
     column("url"),
+    column("report", "session.report.slug"),
 ]
 
 
 @page_view("html", "json", "csv")
 def recommendation_list(request):
     """Session conclusions and perspectives, filtered by theme, session and kind."""
-    report = current_report_or_404()
-    listing = FacetedListing(RecommendationFilter, request.GET, Recommendation.objects.of_report(report).for_listing(), report=report)
+    listing = FacetedListing(RecommendationFilter, request.GET, Recommendation.objects.all().for_listing())
     return ListPage(
         request,
         listing,

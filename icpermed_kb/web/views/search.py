@@ -5,13 +5,10 @@ from icpermed_kb.web.listing import ListPage
 from icpermed_kb.web.pages import page_view
 from icpermed_kb.web.search_results import SearchResults
 
-from .reports import current_report_or_404
-
 
 @page_view("html", "json")
 def search(request):
     """The hits for `q`, best first, with the key-message list's filters and facets, and a suggestion."""
-    report = current_report_or_404()
-    results = SearchResults(request.GET, report)
+    results = SearchResults(request.GET)
     extra = {"query": results.query, "partial": results.partial, "suggestion": results.suggestion()}
     return ListPage(request, results, serialize=representations.search_hit, template="core/search.html", extra=extra)

@@ -7,28 +7,33 @@ from icpermed_kb.web import representations
 from icpermed_kb.web.pages import Page, page_view
 from sessions.models import Session, Talk
 
-from .reports import current_report_or_404, session_with_counts
+from .reports import report_or_404, session_with_counts
+
+
+def report_crumbs(report, *more) -> list[tuple[str, str | None]]:
+    """Breadcrumbs from a report's page down."""
+    return [(f"{report.start_date.year} · {report.place.split(',')[0]}", report.get_absolute_url()), *more]
 
 
 @page_view("html", "json")
-def session_list(request):
-    """Every session of the report in order, with counts."""
-    report = current_report_or_404()
+def session_list(request, report: str):
+    """Every session of a report in order, with counts."""
+    found = report_or_404(report)
     absolute = request.build_absolute_uri
-    sessions = list(Session.objects.of_report(report).with_counts().in_report_order())
+    sessions = list(Session.objects.of_report(found).select_related("report").with_counts().in_report_order())
     data = {
-        "report": representations.report(report, absolute),
+        "report": representations.report(found, absolute),
         "count": len(sessions),
         "results": [{**session_with_counts(session, absolute), "page": session.page} for session in sessions],
     }
-    return Page(data, "sessions/session_list.html", chrome={"crumbs": [("Sessions", None)]})
+    return Page(data, "sessions/session_list.html", chrome={"crumbs": report_crumbs(found, ("Sessions", None))})
 
 
 @page_view("html", "json")
-def session_detail(request, number: str):
+def session_detail(request, report: str, number: str):
     """A session: its people, aim, talks with their key messages, panel discussion and recommendations."""
-    report = current_report_or_404()
-    session = get_object_or_404(Session.objects.of_report(report).by_number(number).with_programme())
+    found = report_or_404(report)
+    session = get_object_or_404(Session.objects.of_report(found).by_number(number).with_programme())
     talks = list(session.talks.all())
     recommendations = list(session.recommendations.all())
     for item in [*(message for talk in talks for message in talk.key_messages.all()), *session.panel_items, *recommendations]:
@@ -41,7 +46,7 @@ def session_detail(request, number: str):
         "aim": session.aim,
         "paragraphs": session.paragraphs,
         "page": session.page,
-        "pdf": representations.pdf_link(absolute, session.page),
+        "pdf": representations.pdf_link(absolute, session.report, session.page),
         "people": [
             {
                 "role": role.role,
@@ -55,7 +60,9 @@ def session_detail(request, number: str):
         "panel_discussion": [representations.key_message(item, absolute) for item in session.panel_items],
         "recommendations": [representations.recommendation(item, absolute) for item in recommendations],
     }
-    crumbs = [("Sessions", reverse("session-list")), (f"{session.number}. {session.title}", None)]
+    crumbs = report_crumbs(
+        found, ("Sessions", reverse("session-list", args=[found.slug])), (f"{session.number}. {session.title}", None)
+    )
     return Page(data, "sessions/session_detail.html", chrome={"crumbs": crumbs})
 
 
@@ -68,10 +75,11 @@ def talk_detail(request, pk: int):
         message.talk = talk
         message.session = talk.session
     session = talk.session
-    crumbs = [
-        ("Sessions", reverse("session-list")),
+    crumbs = report_crumbs(
+        session.report,
+        ("Sessions", reverse("session-list", args=[session.report.slug])),
         (f"{session.number}. {session.title}", session.get_absolute_url()),
         (talk.title or f"Talk by {talk.speaker.name}", None),
-    ]
+    )
     data = representations.talk(talk, request.build_absolute_uri, messages)
     return Page(data, "sessions/talk_detail.html", chrome={"crumbs": crumbs})

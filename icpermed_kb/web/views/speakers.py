@@ -10,7 +10,6 @@ from icpermed_kb.web.pages import Page, page_view
 from sessions.models import KeyMessage, Talk
 from speakers.models import Speaker
 
-from .reports import current_report_or_404
 
 
 def speaker_with_talk_count(item, absolute) -> dict:
@@ -19,10 +18,9 @@ def speaker_with_talk_count(item, absolute) -> dict:
 
 @page_view("html", "json")
 def speaker_list(request):
-    """Everyone listed in the report, filterable by role, country and organisation."""
-    report = current_report_or_404()
-    queryset = Speaker.objects.in_report(report).for_listing().with_talk_counts()
-    listing = FacetedListing(SpeakerFilter, request.GET, queryset, report=report, per_page=100)
+    """Everyone the reports list, filterable by report, role, country and organisation."""
+    queryset = Speaker.objects.listed().for_listing().with_talk_counts()
+    listing = FacetedListing(SpeakerFilter, request.GET, queryset, per_page=100)
     return ListPage(request, listing, serialize=speaker_with_talk_count, template="speakers/speaker_list.html")
 
 
@@ -30,8 +28,8 @@ def speaker_list(request):
 def speaker_detail(request, slug: str):
     """A speaker: affiliation, roles, talks and every key message credited to them."""
     speaker = get_object_or_404(Speaker.objects.with_roles(), slug=slug)
-    talks = list(Talk.objects.filter(speaker=speaker).select_related("session").with_themes().in_report_order())
-    messages = list(KeyMessage.objects.credited_to(speaker).select_related("session").with_themes().in_report_order())
+    talks = list(Talk.objects.filter(speaker=speaker).select_related("session__report").with_themes().in_report_order())
+    messages = list(KeyMessage.objects.credited_to(speaker).select_related("session__report").with_themes().in_report_order())
     messages_by_talk: dict[int, list] = {talk.id: [] for talk in talks}
     for talk in talks:
         talk.speaker = speaker
