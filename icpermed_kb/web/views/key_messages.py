@@ -6,7 +6,6 @@ from icpermed_kb.web.listing import FacetedListing, ListPage
 from icpermed_kb.web.pages import column, joined, page_view
 from sessions.models import KeyMessage
 
-
 COLUMNS = [
     column("id"),
     column("kind"),

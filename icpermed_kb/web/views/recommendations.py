@@ -6,7 +6,6 @@ from icpermed_kb.web.listing import FacetedListing, ListPage
 from icpermed_kb.web.pages import column, joined, page_view
 from recommendations.models import Recommendation
 
-
 COLUMNS = [
     column("id"),
     column("kind"),

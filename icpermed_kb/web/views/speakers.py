@@ -11,7 +11,6 @@ from sessions.models import KeyMessage, Talk
 from speakers.models import Speaker
 
 
-
 def speaker_with_talk_count(item, absolute) -> dict:
     return {**representations.speaker(item, absolute), "talks": item.talk_count}
 
