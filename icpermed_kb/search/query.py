@@ -149,12 +149,26 @@ def to_fts5(query: Query) -> str:
     return expression
 
 
+def phrases(query: Query) -> list[tuple[str, ...]]:
+    """The stems of each positive atom, in the order FTS5 numbers the phrases of to_fts5()'s expression.
+
+    bm25 sums one term per phrase; the excluded phrases are left out, as they add nothing (no
+    matching item contains them).
+    """
+    return [tuple(_stems(atom)) for atom in query.atoms()]
+
+
+def tsquery_phrase(stems: tuple[str, ...]) -> str:
+    """One phrase as a to_tsquery() expression: a quoted lexeme, or quoted lexemes joined by <->."""
+    lexemes = ["'" + lexeme.replace("\\", "").replace("'", "") + "'" for lexeme in stems]
+    return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+
+
 def to_tsquery(query: Query) -> str:
     """A PostgreSQL to_tsquery() expression: quoted lexemes joined by <->, |, & and !."""
 
     def atom(item: Atom) -> str:
-        lexemes = ["'" + lexeme.replace("\\", "").replace("'", "") + "'" for lexeme in _stems(item)]
-        return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+        return tsquery_phrase(tuple(_stems(item)))
 
     def group(items: tuple[Atom, ...]) -> str:
         return atom(items[0]) if len(items) == 1 else "(" + " | ".join(atom(item) for item in items) + ")"
