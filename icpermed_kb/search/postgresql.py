@@ -16,7 +16,7 @@ in the same order (ties by document id on both).
 
 from __future__ import annotations
 
-from .base import Restriction, SearchEngine
+from .base import Restriction, SearchEngine, by_word
 from .query import Query, phrases, to_tsquery, tsquery_phrase
 from .schema import BM25_WEIGHTS, WEIGHTS
 
@@ -102,15 +102,13 @@ class PostgreSQLEngine(SearchEngine):
             cursor.execute(sql, params)
             return [(document, float(rank)) for document, rank in cursor.fetchall()]
 
-    def _known(self, lexeme: str) -> bool:
+    def _unknown(self, lexemes: dict[str, str]) -> dict[str, list[tuple[str, int]]]:
         with self.connection.cursor() as cursor:
             cursor.execute(
-                "SELECT 1 FROM core_searchdocument WHERE vector @@ to_tsquery('simple', %s) LIMIT 1",
-                ["'" + lexeme + "'"],
+                "SELECT asked.word, listed.word, listed.documents "
+                "FROM unnest(%s::text[], %s::text[]) AS asked(word, lexeme) "
+                "LEFT JOIN LATERAL (SELECT word, documents FROM core_searchword WHERE word %% asked.word) listed ON true "
+                "WHERE NOT EXISTS (SELECT 1 FROM core_search_lexemes WHERE lexeme = asked.lexeme)",
+                [list(lexemes), list(lexemes.values())],
             )
-            return cursor.fetchone() is not None
-
-    def _candidates(self, word: str) -> list[tuple[str, int]]:
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT word, documents FROM core_searchword WHERE word %% %s", [word])
-            return cursor.fetchall()
+            return by_word(cursor.fetchall())
