@@ -8,13 +8,15 @@ over the query's phrases, of
 where idf = ln((N - n + 0.5) / (n + 0.5)) for the N documents, n of which hold the phrase in any
 field (1e-6 when that is not positive), f is the number of times the phrase stands in the
 document, each time weighted by its field's BM25_WEIGHTS, D is the document's length in tokens
-and avgdl the mean length. N, the tokens in all and D are kept by the index (schema.py); f is
-counted in the document's fields, split into their lexemes. The same operations, in the same
+and avgdl the mean length. N, D, the tokens in all and n for a single lexeme are kept by the
+index (schema.py); f comes from ts_rank_cd (see _cover_weights). The same operations, in the same
 order, on IEEE doubles give SQLite's scores to the last bit, so both engines list the same items
 in the same order (ties by document id on both).
 """
 
 from __future__ import annotations
+
+import math
 
 from .base import Restriction, SearchEngine, by_word
 from .query import Query, phrases, to_tsquery, tsquery_phrase
@@ -35,7 +37,10 @@ def _cover_weights() -> tuple[str, float]:
     largest = max(BM25_WEIGHTS)
     by_label = {}
     for label, weight in zip(WEIGHTS, BM25_WEIGHTS, strict=True):
-        assert by_label.setdefault(label, weight) == weight, "fields with one label share one weight"
+        if by_label.setdefault(label, weight) != weight:
+            raise ValueError(f"BM25_WEIGHTS: the fields labelled {label} in the tsvector need one weight")
+        if math.frexp(weight / largest)[0] != 0.5:
+            raise ValueError(f"BM25_WEIGHTS: {weight} over {largest} is not a power of two, so counts would round")
     return "{" + ", ".join(repr(by_label.get(label, 0.0) / largest) for label in "DCBA") + "}", largest
 
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 FIELDS = ("body", "heading", "title", "people", "session")
 WEIGHTS = ("A", "B", "B", "C", "D")  # PostgreSQL: each field's label in the tsvector
-# bm25's weight of a match in each field, on both engines: the own text counts 10 times a match in the
-# session title. Whole numbers, so that a document's weighted count is exact whatever the order of the sum.
+# bm25's weight of a match in each field, on both engines: the own text counts 16 times a match in the
+# session title. Powers of two: PostgreSQL reads the weighted counts from ts_rank_cd, exact only then.
 BM25_WEIGHTS = (16.0, 4.0, 4.0, 2.0, 1.0)
 
 FTS_TABLE = "core_search_fts"
