@@ -1,13 +1,15 @@
 """Questions a reader asks of the Siena report, each with the statements that must be in the top three.
 
-The answer key was made by reading the report (fixtures/transcription.json, checked against
-`pdftotext fixtures/icpermed-workshop-2023-siena.pdf`), never from a search engine's output: for each
-question, the statements whose own text answers it. A statement is named by a piece of its text
-that no other statement of the report contains (test_ranking.py checks that each names exactly one,
-and that each piece is printed in the PDF as pdftotext reads it). Where the question's words also
-stand in a talk's title, a speaker's name, a group label or a recommendation's lead-in, that
-context matches every statement under it, and the key asks for the statements that say it
-themselves.
+The answer key was made by reading the report (fixtures/transcription.json, and the PDF as
+`pdftotext fixtures/icpermed-workshop-2023-siena.pdf` prints it), never from a search engine's
+output: for each question, the statements whose own text answers it. A key of up to three
+statements must be in the top three; a key of more (four statements say "digital twin") must
+hold all of the top three. A statement is named by a piece of its text that no other statement
+contains; test_ranking.py checks that each piece names exactly one statement and, where poppler
+is installed, that it is printed in the PDF (pdftotext's text, whitespace collapsed). Where the
+question's words also stand in a talk's title, a speaker's name, a group label or a
+recommendation's lead-in, that context matches every statement under it, and the key asks for
+the statements that say them themselves.
 """
 
 QUESTIONS: dict[str, tuple[str, ...]] = {

@@ -10,6 +10,8 @@ top three. The questions and their answer key are in questions.py.
 from __future__ import annotations
 
 import math
+import shutil
+import subprocess
 from collections import Counter
 
 import pytest
@@ -22,6 +24,7 @@ from icpermed_kb.search.schema import FIELDS
 from icpermed_kb.search.text import stem
 from recommendations.models import Recommendation
 from sessions.models import KeyMessage
+from tests.conftest import REPORT_PDF
 
 from .conftest import key
 from .questions import QUESTIONS
@@ -140,6 +143,15 @@ def test_each_piece_of_the_key_names_exactly_one_statement(ingested):
         for piece in pieces:
             assert sum(piece in text for text in statements) == 1, (question, piece)
     assert len(QUESTIONS) >= 25
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler not installed: apt-get install -y poppler-utils")
+def test_each_piece_of_the_key_is_printed_in_the_report():
+    """The key read against poppler's text of the PDF, not against our parser's."""
+    printed = subprocess.run(["pdftotext", str(REPORT_PDF), "-"], capture_output=True, text=True, check=True).stdout
+    printed = " ".join(printed.split())
+    missing = [piece for pieces in QUESTIONS.values() for piece in pieces if piece not in printed]
+    assert missing == []
 
 
 def test_real_questions_are_answered_in_the_top_three(ingested, engine):
