@@ -1,4 +1,4 @@
-"""The curated theme vocabulary and its matching rules (pure Python)."""
+"""The curated theme vocabulary, its matching rules, and the themes a search query names (pure: no database)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from icpermed_kb.search.query import parse, positive_text
+from icpermed_kb.search.text import lexemes, stem, words
 
 
 @dataclass(frozen=True)
@@ -44,3 +47,24 @@ def matching_slugs(rules: list[ThemeRule], *texts: str) -> list[str]:
     """The slugs of the themes whose rules match any of the texts, in vocabulary order."""
     joined = "\n".join(text for text in texts if text)
     return [rule.slug for rule in rules if rule.regex.search(joined)]
+
+
+def themes_for_query(rules: list[ThemeRule], query: str) -> list[ThemeRule]:
+    """The themes a search query names, in vocabulary order: by the theme's name, or by its matching rules.
+
+    By name: every word the query looks for is a word of the name, compared as search compares
+    words (folded and stemmed: "shared data", "Régulations" and "standard" name "Data sharing,
+    standards & privacy" and "Regulation & ethics"). By rule: a pattern of the theme matches what
+    the query looks for, as typed or with its accents folded, stop words kept ("GDPR", "CAR-T",
+    "access to data"). Excluded words name nothing ("genomics -cancer" is not about Cancer).
+    """
+    looked_for = {stem(word) for atom in parse(query).atoms() for word in atom.words}
+    if not looked_for:
+        return []
+    typed = positive_text(query)
+    folded = " ".join(word for _, _, word in words(typed))  # accents folded, punctuation dropped
+    return [
+        rule
+        for rule in rules
+        if looked_for <= set(lexemes(rule.name).split()) or rule.regex.search(typed) or rule.regex.search(folded)
+    ]

@@ -38,6 +38,16 @@ class Hit:
 Restriction = tuple[str, list]
 
 
+def by_word(rows) -> dict[str, list[tuple[str, int]]]:
+    """(word, candidate, documents) rows by word; a word without candidates has an empty list."""
+    grouped: dict[str, list[tuple[str, int]]] = {}
+    for word, candidate, documents in rows:
+        listed = grouped.setdefault(word, [])
+        if candidate is not None:
+            listed.append((candidate, documents))
+    return grouped
+
+
 class SearchEngine:
     """Search key messages and recommendations; subclasses run the SQL of one database vendor."""
 
@@ -80,27 +90,34 @@ class SearchEngine:
         return {key: mark_safe(render(text, phrases)) for key, text in texts.items()}
 
     def suggest(self, query: str) -> str | None:
-        """The query with each word the index does not know replaced by the closest known word, or None."""
+        """The query with each word the index does not know replaced by the closest known word, or None.
+
+        Whether the query found anything does not matter: "digitl twins" finds the items with
+        "twins" and still suggests "digital twins". One query, whatever the number of words.
+        """
         text = clean(query[: MAX_LENGTH * 4])[:MAX_LENGTH]
-        corrections: dict[str, str | None] = {}
-        replacements = []
-        for start, end, word in words(text):
-            if len(word) < 3 or word.isdigit() or word in STOP_WORDS:
-                continue
-            if word not in corrections:
-                corrections[word] = None if self._known(stem(word)) else self._closest(word)
-            if corrections[word]:
-                replacements.append((start, end, corrections[word]))
+        found = [
+            (start, end, word)
+            for start, end, word in words(text)
+            if len(word) >= 3 and not word.isdigit() and word not in STOP_WORDS
+        ]
+        if not found:
+            return None
+        candidates = self._unknown({word: stem(word) for _, _, word in found})
+        corrections = {word: self._closest(word, listed) for word, listed in candidates.items()}
+        replacements = [(start, end, corrections[word]) for start, end, word in found if corrections.get(word)]
         if not replacements:
             return None
         for start, end, replacement in reversed(replacements):
             text = text[:start] + replacement + text[end:]
         return text
 
-    def _closest(self, word: str) -> str | None:
+    @staticmethod
+    def _closest(word: str, candidates: list[tuple[str, int]]) -> str | None:
+        """The candidate most like `word` (pg_trgm's similarity), then the most frequent, then the first in order."""
         scored = [
             (similarity(word, candidate), documents, candidate)
-            for candidate, documents in self._candidates(word)
+            for candidate, documents in candidates
             if candidate != word
         ]
         scored = [entry for entry in scored if entry[0] >= SUGGEST_THRESHOLD]
@@ -160,10 +177,9 @@ class SearchEngine:
         """(document id, score) of the matching documents, best first; higher scores are better."""
         raise NotImplementedError
 
-    def _known(self, lexeme: str) -> bool:
-        """Whether any document contains this lexeme."""
-        raise NotImplementedError
+    def _unknown(self, lexemes: dict[str, str]) -> dict[str, list[tuple[str, int]]]:
+        """For each word (of {word: its lexeme}) that no document holds: indexed words that may be close, with counts.
 
-    def _candidates(self, word: str) -> list[tuple[str, int]]:
-        """Indexed words that may be close to `word` (a superset of those at SUGGEST_THRESHOLD), with counts."""
+        One query. The candidates are a superset of the words at SUGGEST_THRESHOLD.
+        """
         raise NotImplementedError

@@ -70,6 +70,7 @@ class _Parser:
     budget: int = MAX_WORDS
     pending_or: bool = False
     last_positive: bool = False
+    typed: list[str] = field(default_factory=list)  # the text of each positive atom, as typed
 
     def add(self, text: str, *, negated: bool, quoted: bool) -> None:
         found = tuple(word for _, _, word in words(text))[: self.budget]
@@ -82,14 +83,25 @@ class _Parser:
             self.last_positive = self.pending_or = False
         elif self.pending_or and self.last_positive:
             self.groups[-1].append(atom)
+            self.typed.append(text)
             self.pending_or = False
         else:
             self.groups.append([atom])
+            self.typed.append(text)
             self.last_positive, self.pending_or = True, False
 
 
 def parse(text: str) -> Query:
     """Parse a user's query; never raises, whatever the input."""
+    return _drop_stop_words(_read(text))
+
+
+def positive_text(text: str) -> str:
+    """What a query looks for as typed, stop words kept; no exclusions, quotes or OR ("CAR-T -cost" -> "CAR-T")."""
+    return " ".join(_read(text).typed)
+
+
+def _read(text: str) -> _Parser:
     text = clean(text[: MAX_LENGTH * 4])[:MAX_LENGTH]
     parser = _Parser()
     chunks = _CHUNK.finditer(text)
@@ -118,7 +130,7 @@ def parse(text: str) -> Query:
             continue
         for index, part in enumerate(piece for piece in _HARD.split(body) if piece):
             parser.add(part, negated=negated and index == 0, quoted=False)
-    return _drop_stop_words(parser)
+    return parser
 
 
 def _drop_stop_words(parser: _Parser) -> Query:
@@ -149,12 +161,26 @@ def to_fts5(query: Query) -> str:
     return expression
 
 
+def phrases(query: Query) -> list[tuple[str, ...]]:
+    """The stems of each positive atom, in the order FTS5 numbers the phrases of to_fts5()'s expression.
+
+    bm25 sums one term per phrase; the excluded phrases are left out, as they add nothing (no
+    matching item contains them).
+    """
+    return [tuple(_stems(atom)) for atom in query.atoms()]
+
+
+def tsquery_phrase(stems: tuple[str, ...]) -> str:
+    """One phrase as a to_tsquery() expression: a quoted lexeme, or quoted lexemes joined by <->."""
+    lexemes = ["'" + lexeme.replace("\\", "").replace("'", "") + "'" for lexeme in stems]
+    return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+
+
 def to_tsquery(query: Query) -> str:
     """A PostgreSQL to_tsquery() expression: quoted lexemes joined by <->, |, & and !."""
 
     def atom(item: Atom) -> str:
-        lexemes = ["'" + lexeme.replace("\\", "").replace("'", "") + "'" for lexeme in _stems(item)]
-        return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+        return tsquery_phrase(tuple(_stems(item)))
 
     def group(items: tuple[Atom, ...]) -> str:
         return atom(items[0]) if len(items) == 1 else "(" + " | ".join(atom(item) for item in items) + ")"

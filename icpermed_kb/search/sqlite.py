@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Restriction, SearchEngine
+from .base import Restriction, SearchEngine, by_word
 from .query import Query, to_fts5
 from .schema import BM25_WEIGHTS, FTS_TABLE
 
@@ -24,14 +24,15 @@ class SQLiteEngine(SearchEngine):
         rows.sort()  # by bm25 (lower is better), then rowid: faster here than in SQLite's sorter
         return [(document, -rank) for rank, document in rows]
 
-    def _known(self, lexeme: str) -> bool:
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1", ['"' + lexeme + '"'])
-            return cursor.fetchone() is not None
-
-    def _candidates(self, word: str) -> list[tuple[str, int]]:
+    def _unknown(self, lexemes: dict[str, str]) -> dict[str, list[tuple[str, int]]]:
         # No trigram index here: the word list is small (a few thousand words even at 100,000
-        # documents), so every word is a candidate and base.py scores them all in Python.
+        # documents), so every word is a candidate for each unknown word, scored in base.py.
+        values = ", ".join("(%s, %s)" for _ in lexemes)
         with self.connection.cursor() as cursor:
-            cursor.execute("SELECT word, documents FROM core_searchword")
-            return cursor.fetchall()
+            cursor.execute(
+                f"WITH asked(word, phrase) AS (VALUES {values}), unknown AS MATERIALIZED ("
+                f"  SELECT word FROM asked WHERE NOT EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH asked.phrase)"
+                ") SELECT unknown.word, listed.word, listed.documents FROM unknown LEFT JOIN core_searchword listed ON 1",
+                [value for word, lexeme in lexemes.items() for value in (word, '"' + lexeme + '"')],
+            )
+            return by_word(cursor.fetchall())

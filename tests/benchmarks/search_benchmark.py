@@ -311,7 +311,8 @@ NOTES = """## Reading the numbers
   (7.6 ms). Its p95 follows whatever else runs on the 2 cores (the load average above): a run
   while other test suites held the machine at load 7 gave 25.4 ms (SQLite) and 24.2 ms
   (PostgreSQL), over the 15 ms target, where a quiet run stays under it. p50 is the steadier
-  number; a rare term is cheap whatever the load.
+  number; a rare term is cheap whatever the load. (PostgreSQL's figures here are for ts_rank; since
+  issue 17 it computes SQLite's bm25 instead: its cost, before and after, is in ranking-results.md.)
 - Sizes: SQLite's index (FTS5 with full positions, so phrases work, plus the document table it
   indexes as external content) is about the size of the text it indexes; PostgreSQL's rows keep
   the lexemes as text (the generated tsvector is computed from them) next to the tsvector, and

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.safestring import SafeString
 
 from icpermed_kb.search import Hit
@@ -239,6 +241,31 @@ def test_suggest(kb, engine):
     assert engine.suggest("reimbursing") is None  # known through its stem
     assert engine.suggest("zzyzx") is None  # nothing close enough
     assert engine.suggest("") is None
+
+
+def test_suggest_whenever_a_word_is_unknown_even_with_results(kb, engine):
+    twins = kb.message("Digital twins help dosing.")
+    studies = kb.message("Twins studies in genetics.")
+    hits = engine.search("digitl twins")
+    assert sorted(keys(hits)) == sorted([key(twins), key(studies)]) and all(hit.partial for hit in hits)
+    assert engine.suggest("digitl twins") == "digital twins"
+    assert engine.suggest("genetcs twins") == "genetics twins"  # every word but one matched: still suggested
+    assert engine.suggest("twins genetics") is None
+
+
+def test_suggest_asks_the_database_once(kb, engine):
+    kb.message("Genomic medicine and pharmacogenomics.")
+    for query, expected in (
+        ("genomc pharmacogenomcs genomc medicne", "genomic pharmacogenomics genomic medicine"),
+        ("genomic medicine", None),
+        ("zzyzx qqqqq", None),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert engine.suggest(query) == expected
+        assert len(queries) == 1, query
+    with CaptureQueriesContext(connection) as queries:
+        assert engine.suggest("of the 12") is None  # stop words, digits and short words are not looked up
+    assert len(queries) == 0
 
 
 def test_the_index_follows_key_messages(kb, found):

@@ -146,6 +146,9 @@ def test_did_you_mean_on_the_report(ingested, engine):
     assert engine.suggest("reimbursment of genomic tests") is None  # the stem is known: it finds results
     assert engine.suggest("personalized medicin") is None
     assert engine.suggest("digitl twins") == "digital twins"
+    # The suggestion does not wait for an empty result: "twins" alone finds statements.
+    assert engine.search("digitl twins") and all(hit.partial for hit in engine.search("digitl twins"))
+    assert engine.suggest("adverse drug reactons") == "adverse drug reactions"
 
 
 def test_hostile_input_gives_results_or_nothing_never_an_exception(ingested, engine):
