@@ -74,9 +74,9 @@ def run_queries(variants: bool) -> dict:
     django.setup()
     from django.db import connection
 
+    from icpermed_kb.models.search_index import SearchWord
     from icpermed_kb.search import get_engine
     from icpermed_kb.search.index import item_of
-    from icpermed_kb.models.search_index import SearchWord
     from icpermed_kb.search.query import parse, to_tsquery
     from icpermed_kb.search.text import STOP_WORDS
     from recommendations.models import Recommendation

@@ -17,8 +17,8 @@ from collections import Counter
 import pytest
 from django.db import connection
 
-from icpermed_kb.search.index import item_of
 from icpermed_kb.models.search_index import SearchDocument
+from icpermed_kb.search.index import item_of
 from icpermed_kb.search.query import parse
 from icpermed_kb.search.schema import FIELDS
 from icpermed_kb.search.text import stem
