@@ -1,6 +1,7 @@
 """Recommendations: session conclusions, perspectives and the report's conclusion."""
 
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -47,4 +48,9 @@ class Recommendation(Editable):
         return f"rec-{self.pk}"
 
     def get_absolute_url(self):
+        """The statement's own page, its permalink."""
+        return reverse("recommendation-detail", args=[self.pk])
+
+    def in_context_url(self) -> str:
+        """The statement where it is printed: its anchor on its session's page."""
         return f"{self.session.get_absolute_url()}#{self.anchor}"

@@ -162,6 +162,18 @@ class Report(Editable):
     def get_absolute_url(self):
         return reverse("report-detail", args=[self.slug])
 
+    def statements(self) -> list[tuple[str, int]]:
+        """Every statement of the report as ("key_message" | "recommendation", id) in printed order:
+        session by session, its talks' key messages, its panel discussion, then its recommendations."""
+        from recommendations.models import Recommendation
+
+        last = 1 << 30  # a panel item (no talk) comes after every talk of its session
+        messages = KeyMessage.objects.of_report(self).values_list("id", "session__order", "talk__order", "order")
+        recommendations = Recommendation.objects.of_report(self).values_list("id", "session__order", "order")
+        keyed = [((session, 0, last if talk is None else talk, order), ("key_message", pk)) for pk, session, talk, order in messages]
+        keyed += [((session, 1, 0, order), ("recommendation", pk)) for pk, session, order in recommendations]
+        return [statement for _, statement in sorted(keyed)]
+
     def themed_items(self) -> list[models.QuerySet]:
         """The report's talks, key messages and recommendations: everything a theme can tag."""
         from recommendations.models import Recommendation
@@ -287,6 +299,10 @@ class KeyMessage(Editable):
         return f"km-{self.pk}"
 
     def get_absolute_url(self):
-        """The statement's permalink: its anchor on the talk page, or on the session page for panel items."""
+        """The statement's own page, its permalink."""
+        return reverse("keymessage-detail", args=[self.pk])
+
+    def in_context_url(self) -> str:
+        """The statement where it is printed: its anchor on the talk page, or on the session page for panel items."""
         page = reverse("talk-detail", args=[self.talk_id]) if self.talk_id else self.session.get_absolute_url()
         return f"{page}#{self.anchor}"

@@ -238,10 +238,13 @@ def test_export_json_is_the_export_command_shape(client, kb):
 
 def test_key_message_json_result_shape(client, kb):
     result = client.get("/key-messages.json?session=v").json()["results"][0]
-    assert sorted(result) == ["group", "id", "kind", "kind_label", "page", "pdf", "session", "speaker", "talk", "text", "themes", "url"]
+    assert sorted(result) == [
+        "group", "id", "in_context", "kind", "kind_label", "page", "pdf", "session", "speaker", "talk", "text", "themes", "type", "url"
+    ]
     message = KeyMessage.objects.get(id=result["id"])
     assert result["pdf"] == f"http://testserver/reports/2023-siena/report.pdf#page={message.page}"
-    assert result["url"] == f"http://testserver/talks/{message.talk_id}/#km-{message.id}"
+    assert result["url"] == f"http://testserver/key-messages/{message.id}/"
+    assert result["in_context"] == f"http://testserver/talks/{message.talk_id}/#km-{message.id}"
 
 
 # ---------------------------------------------------------------- errors

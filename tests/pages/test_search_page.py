@@ -41,13 +41,14 @@ def every_result(client, url):
 def test_search_json_has_the_documented_shape_in_rank_order(client, kb):
     payload = client.get("/search.json?q=digital+twins").json()
     assert sorted(payload) == [
-        "count", "facets", "filters", "next", "page", "pages", "partial", "previous", "query", "results", "suggestion"
+        "count", "facets", "filters", "next", "page", "pages", "partial", "previous", "query", "results", "suggestion", "themes"
     ]
     assert payload["partial"] is False
     assert (payload["query"], payload["suggestion"]) == ("digital twins", None)
     first = payload["results"][0]
     assert sorted(first) == [
-        "id", "kind", "kind_label", "page", "pdf", "score", "session", "snippet", "speaker", "text", "themes", "type", "url"
+        "context", "id", "in_context", "kind", "kind_label", "page", "pdf", "score", "session", "snippet", "speaker", "text",
+        "themes", "type", "url",
     ]
     hits = get_engine().search("digital twins")
     assert [(result["type"], result["id"]) for result in payload["results"]] == [(hit.type, hit.id) for hit in hits[:20]]
