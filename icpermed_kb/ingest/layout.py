@@ -1,30 +1,50 @@
-"""Geometry -> reading order: pages of styled lines become a flat list of text blocks.
+"""Geometry -> reading order -> blocks: pages of styled lines become a flat list of text blocks.
 
-Pure Python. It knows about columns, running headers and footers, bullets and
-paragraph gaps, but nothing about what the report says. Every threshold is
-relative to the page or to the document's own body text, never an absolute
-coordinate or font, so other renderings of the same report read the same.
+Pure Python. It knows about columns, running headers and footers, list markers and paragraph
+gaps, but nothing about what the report says (the parser hands it a label matcher). Nothing here
+depends on one printing: columns come from where each page's lines start and end, paragraph
+breaks from the document's own measured line pitch, list markers from what stands left of a
+line (a glyph of any font, a number, a drawn shape), and every threshold is relative to the
+page or to the document's body text size.
 """
 
 from __future__ import annotations
 
 import re
-import statistics
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
+from typing import Protocol
 
-from .records import Document, Line, Page
+from .records import Document, Line, Mark, Page, Span
 
-BULLET_GLYPHS = "•◦▪▫‣●○■□–—-*·►▸➢✓"
-_BULLET_PREFIX = re.compile(rf"^\s*[{re.escape(BULLET_GLYPHS)}]\s+")
+# Glyphs that only ever mark a list item at a line start, in any font.
+BULLET_GLYPHS = "•◦▪▫‣●○■□►▸▹➢➤➔→✓✔❖◆◇∙⦁⁃"
+# Glyphs that mark an item only when set apart from the text (a hanging indent, their own span):
+# at a line start inside a paragraph they are punctuation ("perspective – A look …").
+DASH_GLYPHS = "–—-*·"
+_ENUMERATOR = re.compile(r"\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)]")
+# Fonts whose characters are pictures, whatever letter PyMuPDF reports for them (ZapfDingbats "l").
+_PICTURE_FONT = re.compile(r"dingbat|symbol|wingding|webding", re.IGNORECASE)
 _LEADER = re.compile(r"(?:\.\s?){4,}")
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d+(?:\s*(?:of|/)\s*\d+)?\s*$", re.IGNORECASE)
-# Glyphs that mark a bullet even when set in the same run as the text; a dash
-# there is more often punctuation ("dilemma – When …") and only counts drawn apart.
-_INLINE_BULLETS = "•◦▪▫‣●○■□►▸➢✓·"
 # The share of the page height, at top and bottom, where running headers and footers live.
 _FURNITURE_BAND = 0.1
+# Where set-aside characters are counted (see Flow.set_aside).
+FURNITURE = "running headers and footers"
+PAGE_NUMBERS = "page numbers"
+CONTENTS = "contents"
+MARKERS = "list markers"
+
+
+class LabelMatcher(Protocol):
+    """What the parser tells the layout about its printed labels ("Moderator:", "Conclusions of …:")."""
+
+    def starts(self, text: str) -> bool:
+        """True when a line starting with `text` starts a label (perhaps printed over several lines)."""
+
+    def rest(self, text: str) -> str | None:
+        """What follows the label in `text` (its lines joined so far) once the label is complete, else None."""
 
 
 @dataclass
@@ -41,16 +61,26 @@ class TextLine:
     bold: bool
     bold_prefix: str
     bullet: bool
-    column: int  # 0 full width or single column, 1 left, 2 right
+    column: int  # 0: crosses the page's columns (or the page has one); 1, 2, 3…: left to right
     contents: bool = False  # on a table-of-contents page
+    baseline: float = 0.0
+    left: float = 0.0  # the edges of the line's column on its page
+    right: float = 0.0
+    marker_x0: float | None = None  # where its list marker starts, when it has one
+
+    @property
+    def chars(self) -> int:
+        """Printed characters, spaces not counted: the unit of the ingestion's accounting."""
+        return len(self.text) - self.text.count(" ")
 
 
 @dataclass
 class Block:
-    """A paragraph, a bullet item or a heading: consecutive lines read as one unit."""
+    """A paragraph, a list item, a label or a heading: consecutive lines read as one unit."""
 
     lines: list[TextLine] = field(default_factory=list)
     bullet: bool = False
+    use: str | None = None  # where the parser put its text (see parser._Ledger)
 
     @property
     def page(self) -> int:
@@ -68,6 +98,38 @@ class Block:
     def raw_lines(self) -> list[str]:
         return [line.text for line in self.lines]
 
+    @property
+    def chars(self) -> int:
+        return sum(line.chars for line in self.lines)
+
+    def boxes(self) -> list[dict]:
+        """The regions the block is printed in: one per page column it runs through, in reading order."""
+        boxes: list[dict] = []
+        key = None
+        for line in self.lines:
+            x0 = line.x0 if line.marker_x0 is None else min(line.x0, line.marker_x0)
+            if (line.page, line.column) != key:
+                key = (line.page, line.column)
+                boxes.append({"page": line.page, "x0": x0, "y0": line.y0, "x1": line.x1, "y1": line.y1})
+                continue
+            box = boxes[-1]
+            box.update(x0=min(box["x0"], x0), y0=min(box["y0"], line.y0), x1=max(box["x1"], line.x1))
+            box["y1"] = max(box["y1"], line.y1)
+        return [{**box, **{k: round(box[k], 1) for k in ("x0", "y0", "x1", "y1")}} for box in boxes]
+
+
+@dataclass
+class Flow:
+    """The document's body lines in reading order, and the characters set aside on the way."""
+
+    lines: list[TextLine]
+    set_aside: Counter = field(default_factory=Counter)
+
+
+def _line_chars(line: Line) -> int:
+    text = line.text
+    return sum(1 for char in text if not char.isspace())
+
 
 def body_size(document: Document) -> float:
     """The font size most characters are set in."""
@@ -79,89 +141,33 @@ def body_size(document: Document) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-def reading_order(document: Document) -> list[TextLine]:
-    """Every body line of the document in reading order, furniture removed."""
-    body = body_size(document)
+def reading_order(document: Document, body: float | None = None) -> Flow:
+    """Every body line of the document in reading order, furniture removed and counted."""
+    body = body or body_size(document)
     furniture = _furniture_keys(document, body)
-    result: list[TextLine] = []
+    flow = Flow(lines=[])
     for page in document.pages:
-        lines = [line for line in page.lines if _furniture_key(page, line, body) not in furniture]
-        lines = [line for line in lines if not _is_page_number(page, line, body)]
-        result.extend(_page_in_reading_order(page, lines))
-    return result
+        lines = []
+        for line in page.lines:
+            if _furniture_key(page, line, body) in furniture:
+                flow.set_aside[FURNITURE] += _line_chars(line)
+            elif _is_page_number(page, line, body):
+                flow.set_aside[PAGE_NUMBERS] += _line_chars(line)
+            else:
+                lines.append(line)
+        if is_contents_page(lines):
+            # Entries are rows: read them top to bottom, left to right, as one column.
+            rows = sorted(lines, key=lambda line: (round((line.y0 + line.y1) / 2 / 3), line.x0))
+            flow.set_aside[CONTENTS] += sum(_line_chars(line) for line in rows)
+            flow.lines.extend(_text_line(page, line, False, 0, (0.0, page.width), contents=True) for line in rows)
+            continue
+        flow.lines.extend(_page_in_reading_order(page, lines, body, flow.set_aside))
+    _share_column_edges(flow.lines)
+    return flow
 
 
-def blocks(lines: list[TextLine], body: float) -> list[Block]:
-    """Group reading-ordered lines into blocks by bullets, gaps, headings and indents."""
-    result: list[Block] = []
-    pitch = _line_pitch(lines)
-    edges = _column_edges(lines)
-    previous: TextLine | None = None
-    for line in lines:
-        if previous is None or _starts_block(previous, line, pitch, edges, body):
-            result.append(Block(bullet=line.bullet))
-        result[-1].lines.append(line)
-        previous = line
-    return result
-
-
-def _starts_block(previous: TextLine, line: TextLine, pitch: float, edges, body: float) -> bool:
-    if line.bullet:
-        return True
-    heading = _is_heading(line, body)
-    if heading != _is_heading(previous, body):
-        return True
-    if heading:
-        # A heading set on two lines stays one block.
-        return line.page != previous.page or line.y0 - previous.y1 > pitch
-    if line.bold and line.bold_prefix.rstrip().endswith(":") and not previous.bold:
-        return True
-    if previous.bold_prefix == previous.text and previous.text.endswith(":") and not line.bold:
-        return True  # text after a label that stands alone on its line is a block of its own
-    same_flow = line.page == previous.page and line.column == previous.column and line.y0 > previous.y0
-    if same_flow:
-        return line.y0 - previous.y0 > pitch * 1.35
-    # A new column or page: continue the open block only if the text clearly runs on.
-    left, right = edges.get((line.page, line.column), (line.x0, line.x1))
-    prev_left, prev_right = edges.get((previous.page, previous.column), (previous.x0, previous.x1))
-    indented = line.x0 - left > (right - left) * 0.015
-    previous_full = previous.x1 >= prev_right - (prev_right - prev_left) * 0.03
-    runs_on = previous_full or line.text[:1].islower() or not previous.text.rstrip().endswith((".", ":", "!", "?"))
-    if line.bold and not previous.bold:
-        return True
-    return not (runs_on and (indented or previous_full or line.text[:1].islower()))
-
-
-def is_heading_size(size: float, body: float) -> bool:
-    """A heading is set clearly larger than body text."""
-    return size > body * 1.08
-
-
-def _is_heading(line: TextLine, body: float) -> bool:
-    return is_heading_size(line.size, body)
-
-
-def _line_pitch(lines: list[TextLine]) -> float:
-    steps = [
-        b.y0 - a.y0
-        for a, b in pairwise(lines)
-        if a.page == b.page and a.column == b.column and 0 < b.y0 - a.y0 < 40
-    ]
-    return statistics.median(steps) if steps else 12.0
-
-
-def _column_edges(lines: list[TextLine]) -> dict[tuple[int, int], tuple[float, float]]:
-    """The left and right edge of every column, from the whole document's lines."""
-    lefts: dict[int, list[float]] = {}
-    rights: dict[int, list[float]] = {}
-    for line in lines:
-        lefts.setdefault(line.column, []).append(line.x0)
-        rights.setdefault(line.column, []).append(line.x1)
-    edges = {}
-    for line in lines:
-        column = line.column
-        edges[(line.page, column)] = (min(lefts[column]), max(rights[column]))
-    return edges
+# ---------------------------------------------------------------------------------------------
+# Furniture: running headers and footers, page numbers, contents
 
 
 def _furniture_key(page: Page, line: Line, body: float) -> tuple[str, str] | None:
@@ -204,79 +210,303 @@ def is_contents_page(lines: list[Line]) -> bool:
     return sum(1 for line in lines if _LEADER.search(line.text)) >= 3
 
 
-def _page_in_reading_order(page: Page, lines: list[Line]) -> list[TextLine]:
-    if is_contents_page(lines):
-        # Entries are rows: read them top to bottom, left to right, as one column.
-        rows = sorted(lines, key=lambda line: (round((line.y0 + line.y1) / 2 / 3), line.x0))
-        return [_text_line(page, line, False, 0, contents=True) for line in rows]
-    lines = _attach_bullets(lines)
-    middle = page.width / 2
-    margin = page.width * 0.02
-    right_starters = [line for line, _ in lines if line.x0 >= middle - margin]
-    left_enders = [line for line, _ in lines if line.x1 <= middle + margin and line.x0 < middle - margin]
-    # One line starting right of the middle is enough (a chapter's last page may hold a
-    # short right column); one-column pages have no such lines once headers are gone.
-    two_columns = len(right_starters) >= 1 and len(left_enders) >= 1
+# ---------------------------------------------------------------------------------------------
+# One page: columns, printed lines, list markers, reading order
 
-    def column_of(line: Line) -> int:
-        if not two_columns:
-            return 0
-        if line.x0 >= middle - margin:
-            return 2
-        if line.x1 <= middle + margin:
-            return 1
-        return 0
 
-    # Full-width lines cut the page into bands; within a band, left column then right.
-    placed = [(line, bullet, column_of(line)) for line, bullet in lines]
-    placed.sort(key=lambda item: item[0].y0)
-    ordered: list[tuple[Line, bool, int]] = []
-    band: list[tuple[Line, bool, int]] = []
-    for item in placed:
-        if item[2] == 0:
-            ordered.extend(sorted(band, key=lambda i: (i[2], i[0].y0, i[0].x0)))
+def _page_in_reading_order(page: Page, lines: list[Line], body: float, set_aside: Counter) -> list[TextLine]:
+    columns = _columns(lines, body)
+    placed: dict[int, list[Line]] = defaultdict(list)
+    for line in lines:
+        placed[_column_of(line, columns)].append(line)
+    # Lines PyMuPDF returns word by word (justified text, bold and regular runs) are one printed line.
+    merged = [(column, line) for column, column_lines in placed.items() for line in _merge_by_baseline(column_lines)]
+    items = _find_markers(merged, page.marks, body, set_aside)
+    edges = {}
+    for index, (left, right) in enumerate(columns, start=1):
+        inside = [item.line for item in items if item.column == index]
+        edges[index] = (min((line.x0 for line in inside), default=left), max((line.x1 for line in inside), default=right))
+    edges[0] = (
+        min((item.line.x0 for item in items), default=0.0),
+        max((item.line.x1 for item in items), default=page.width),
+    )
+    # Full-width lines cut the page into bands; within a band, columns left to right.
+    ordered: list[_Item] = []
+    band: list[_Item] = []
+    for item in sorted(items, key=lambda item: item.line.y0):
+        if item.column == 0:
+            ordered.extend(sorted(band, key=lambda i: (i.column, i.line.baseline, i.line.x0)))
             band = []
             ordered.append(item)
         else:
             band.append(item)
-    ordered.extend(sorted(band, key=lambda i: (i[2], i[0].y0, i[0].x0)))
-    return [_text_line(page, line, bullet, column) for line, bullet, column in ordered]
+    ordered.extend(sorted(band, key=lambda i: (i.column, i.line.baseline, i.line.x0)))
+    return [
+        _text_line(page, item.line, item.marker is not None, item.column, edges[item.column], marker=item.marker)
+        for item in ordered
+    ]
 
 
-def _attach_bullets(lines: list[Line]) -> list[tuple[Line, bool]]:
-    """Fold a bullet glyph drawn on its own into the text line beside it."""
-    glyphs = [line for line in lines if len(line.text.strip()) == 1 and line.text.strip() in BULLET_GLYPHS]
-    others = [line for line in lines if line not in glyphs]
-    bulleted: set[int] = set()
-    for glyph in glyphs:
-        middle = (glyph.y0 + glyph.y1) / 2
-        candidates = [
-            (line.x0 - glyph.x1, index)
-            for index, line in enumerate(others)
-            if line.y0 <= middle <= line.y1 and line.x0 >= glyph.x1 - 0.5
-        ]
-        if candidates:
-            bulleted.add(min(candidates)[1])
-    result = []
-    for index, line in enumerate(others):
-        if _BULLET_PREFIX.match(line.text) and line.text.strip()[:1] in _INLINE_BULLETS:
-            result.append((line, True))
+def _columns(lines: list[Line], body: float) -> list[tuple[float, float]]:
+    """The page's columns as x ranges, from gutters: vertical strips that (almost) no line crosses."""
+    if len(lines) < 2:
+        return []
+    left = int(min(line.x0 for line in lines))
+    right = int(max(line.x1 for line in lines)) + 1
+    coverage = [0] * (right - left + 1)
+    for line in lines:
+        for x in range(int(line.x0) - left, int(line.x1) - left + 1):
+            coverage[x] += 1
+    covered = sorted(count for count in coverage if count)
+    peak = covered[int(len(covered) * 0.9)] if covered else 0
+    # Full-width lines (a banner, a heading across the columns) cross a gutter; text in columns does not.
+    low = max(1, peak * 0.15)
+    gutters = []
+    start = None
+    for x, count in enumerate(coverage):
+        if count <= low and start is None:
+            start = x
+        elif count > low and start is not None:
+            if x - start >= body * 0.6 and start > 0:
+                gutters.append((left + start, left + x))
+            start = None
+    # A strip narrower than a few words between two low runs is a column of list markers or
+    # numbers, not a column of text: the widest gutters win, as long as every column stays wide.
+    accepted: list[tuple[int, int]] = []
+    for gutter in sorted(gutters, key=lambda g: g[0] - g[1]):
+        trial = sorted([*accepted, gutter])
+        bounds = [left, *[edge for g in trial for edge in g], right]
+        if all(bounds[i + 1] - bounds[i] >= body * 6 for i in range(0, len(bounds), 2)):
+            accepted = trial
+    bounds = [left, *[edge for gutter in accepted for edge in gutter], right]
+    return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)] if accepted else []
+
+
+def _column_of(line: Line, columns: list[tuple[float, float]]) -> int:
+    """The column a line starts in (a line starting in a gutter belongs to the column after it), or 0
+    for a line that runs past that column into the next."""
+    for index, (_, right) in enumerate(columns, start=1):
+        if line.x0 <= right:
+            return index if line.x1 <= right + 1 else 0
+    return 0
+
+
+def _merge_by_baseline(lines: list[Line]) -> list[Line]:
+    """Join lines of one column that sit on the same baseline, left to right, into one line."""
+    result: list[Line] = []
+    rows: dict[int, list[Line]] = {}
+    for line in sorted(lines, key=lambda line: line.baseline):
+        size = line.size
+        row = result[-1] if result else None
+        if row is not None and abs(row.baseline - line.baseline) <= size * 0.15 and abs(row.size - size) <= size * 0.3:
+            rows[id(row)].append(line)
+            continue
+        result.append(line)
+        rows[id(line)] = [line]
+    merged = []
+    for first in result:
+        row = rows[id(first)]
+        if len(row) == 1:
+            merged.append(first)
+            continue
+        row.sort(key=lambda line: line.x0)
+        spans: list[Span] = []
+        for previous, line in zip([None, *row], row, strict=False):
+            if previous is not None:
+                gap = line.x0 - previous.x1
+                if gap > line.size * 0.1 and not previous.text[-1:].isspace() and not line.text[:1].isspace():
+                    spans.append(Span(text=" ", bold=line.spans[0].bold, size=line.spans[0].size, x0=previous.x1, x1=line.x0))
+            spans.extend(line.spans)
+        longest = max(row, key=lambda line: len(line.text))
+        merged.append(
+            Line(
+                spans=tuple(spans),
+                x0=row[0].x0,
+                y0=min(line.y0 for line in row),
+                x1=max(line.x1 for line in row),
+                y1=max(line.y1 for line in row),
+                baseline=longest.baseline,
+            )
+        )
+    return merged
+
+
+@dataclass
+class _Item:
+    column: int
+    line: Line
+    marker: tuple[float, float, float, float] | None = None
+
+
+def _marker_token(span: Span) -> str | None:
+    """The kind of list marker a span's text is on its own, or None."""
+    text = span.text.strip()
+    if not text or len(text) > 4:
+        return None
+    if _PICTURE_FONT.search(span.font) and len(text) <= 2:
+        return "picture"
+    if len(text) == 1 and (text in BULLET_GLYPHS or 0xE000 <= ord(text) <= 0xF8FF):
+        return "glyph"
+    if len(text) == 1 and text in DASH_GLYPHS:
+        return "dash"
+    if _ENUMERATOR.fullmatch(text):
+        return "number"
+    return None
+
+
+def _find_markers(placed: list[tuple[int, Line]], marks: tuple[Mark, ...], body: float, set_aside: Counter) -> list[_Item]:
+    """Take list markers off the lines, and mark the line each marker stands before.
+
+    A marker is a glyph or number at a line's start, a glyph or number on a line of its own left of
+    the text (even a few points above or below its baseline), or a small drawn shape there.
+    """
+    items: list[_Item] = []
+    standalone: list[tuple[tuple[float, float, float, float], Line, int]] = []
+    for column, line in placed:
+        first = line.spans[0] if line.spans[0].text.strip() else (line.spans[1] if len(line.spans) > 1 else line.spans[0])
+        visible = [span for span in line.spans if span.text.strip()]
+        token = _marker_token(visible[0]) if visible else None
+        if token and len(visible) == 1:
+            standalone.append(((line.x0, line.y0, line.x1, line.y1), line, column))
+            continue
+        split = _split_inline_marker(line, visible, token, first)
+        if split is not None:
+            marker_box, rest = split
+            set_aside[MARKERS] += _line_chars(line) - _line_chars(rest)
+            items.append(_Item(column=column, line=rest, marker=marker_box))
         else:
-            result.append((line, index in bulleted))
-    return result
+            items.append(_Item(column=column, line=line))
+    _enumerated_by_indent(items, body, set_aside)
+    shapes = [
+        (mark.x0, mark.y0, mark.x1, mark.y1)
+        for mark in marks
+        if body * 0.1 <= max(mark.x1 - mark.x0, mark.y1 - mark.y0) <= body * 0.75
+    ]
+    candidates = [(box, None, None) for box in shapes] + standalone
+    for box, glyph_line, column in candidates:
+        target = _line_right_of(box, items, body)
+        if target is not None and target.marker is None:
+            target.marker = box
+            if glyph_line is not None:
+                set_aside[MARKERS] += _line_chars(glyph_line)
+        elif glyph_line is not None:
+            items.append(_Item(column=column, line=glyph_line))  # a lone glyph that marks nothing is text
+    return items
 
 
-def _text_line(page: Page, line: Line, bullet: bool, column: int, contents: bool = False) -> TextLine:
-    text = line.text
-    if bullet and _BULLET_PREFIX.match(text) and text.strip()[:1] in _INLINE_BULLETS:
-        text = _BULLET_PREFIX.sub("", text, count=1)
+def _split_inline_marker(line: Line, visible: list[Span], token: str | None, first: Span):
+    """(marker box, the line without it) when the line starts with its own list marker, else None."""
+    if token in ("picture", "glyph") or (token in ("dash", "number") and _set_apart(visible)):
+        marker = visible[0]
+        rest_spans = tuple(line.spans[line.spans.index(marker) + 1 :])
+        rest_spans = _strip_leading(rest_spans)
+        if not rest_spans:
+            return None
+        x0 = rest_spans[0].x0 if rest_spans[0].x1 > rest_spans[0].x0 else line.x0
+        return (marker.x0, line.y0, marker.x1, line.y1), replace(line, spans=rest_spans, x0=x0)
+    text = first.text.lstrip()
+    if text[:1] and text[:1] in BULLET_GLYPHS and text[1:2].isspace():
+        # "• Text" in one run: the glyph is the marker; the text starts after it.
+        width = (first.x1 - first.x0) / max(len(first.text), 1)
+        rest_text = text[1:].lstrip()
+        spans = list(line.spans)
+        index = spans.index(first)
+        marker_x1 = first.x0 + width
+        spans[index] = replace(first, text=rest_text, x0=first.x1 - width * len(rest_text))
+        return (first.x0, line.y0, marker_x1, line.y1), replace(line, spans=tuple(spans), x0=spans[index].x0)
+    return None
+
+
+def _set_apart(visible: list[Span]) -> bool:
+    """A dash or number in a span of its own, with a gap wider than a space before the text."""
+    if len(visible) < 2:
+        return False
+    marker, text = visible[0], visible[1]
+    return text.x0 - marker.x1 >= marker.size * 0.4
+
+
+def _strip_leading(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    spans = list(spans)
+    while spans and not spans[0].text.strip():
+        spans.pop(0)
+    if spans:
+        spans[0] = replace(spans[0], text=spans[0].text.lstrip())
+    return tuple(spans)
+
+
+_INLINE_NUMBER = re.compile(r"^\s*((?:\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)])|[–—\-*·])\s+\S")
+
+
+def _enumerated_by_indent(items: list[_Item], body: float, set_aside: Counter) -> None:
+    """Numbers and dashes set in the same run as the text ("1. First item"): a marker when the item's
+    next line hangs at the text's start, or when it stands where a marker of the same list stood."""
+    markers_at: list[tuple[int, float, str]] = []  # (column, x0, kind) of markers found this way
+    by_column: dict[int, list[_Item]] = defaultdict(list)
+    for item in items:
+        by_column[item.column].append(item)
+    for column, column_items in by_column.items():
+        column_items.sort(key=lambda item: item.line.baseline)
+        for index, item in enumerate(column_items):
+            if item.marker is not None:
+                continue
+            line = item.line
+            match = _INLINE_NUMBER.match(line.text)
+            if not match:
+                continue
+            token = match.group(1)
+            kind = "dash" if token in "–—-*·" else "number"
+            width = (line.x1 - line.x0) / max(len(line.text), 1)
+            text_x0 = line.x0 + width * len(line.text[: match.end() - 1])
+            following = column_items[index + 1].line if index + 1 < len(column_items) else None
+            hangs = (
+                following is not None
+                and following.baseline - line.baseline <= line.size * 2.2
+                and abs(following.x0 - text_x0) <= line.size * 0.45
+                and following.x0 - line.x0 >= line.size * 0.6
+            )
+            listed = any(c == column and abs(x - line.x0) <= 1.0 and k == kind for c, x, k in markers_at)
+            if not (hangs or listed):
+                continue
+            markers_at.append((column, line.x0, kind))
+            first = line.spans[0] if line.spans[0].text.strip() else line.spans[1]
+            start = first.text.find(token)
+            rest = first.text[start + len(token) :].lstrip()
+            spans = list(line.spans)
+            position = spans.index(first)
+            spans[position] = replace(first, text=rest, x0=text_x0)
+            rest_spans = _strip_leading(tuple(spans[position:]))
+            set_aside[MARKERS] += len(token)
+            item.line = replace(line, spans=rest_spans, x0=text_x0)
+            item.marker = (line.x0, line.y0, text_x0, line.y1)
+
+
+def _line_right_of(box, items: list[_Item], body: float) -> _Item | None:
+    """The line a marker stands before: starting just right of it, closest in height."""
+    x0, y0, x1, y1 = box
+    middle = (y0 + y1) / 2
+    best = None
+    for item in items:
+        line = item.line
+        if line.x0 < x1 - 0.5 or line.x0 - x1 > body * 3:
+            continue
+        height = line.y1 - line.y0
+        distance = abs((line.y0 + line.y1) / 2 - middle)
+        if distance > height * 0.75:
+            continue
+        key = (distance, line.x0 - x1)
+        if best is None or key < best[0]:
+            best = (key, item)
+    return best[1] if best else None
+
+
+def _text_line(page: Page, line: Line, bullet: bool, column: int, edges, contents: bool = False, marker=None) -> TextLine:
     bold_prefix = ""
     for span in line.spans:
         if not span.bold:
             break
         bold_prefix += span.text
     return TextLine(
-        text=" ".join(text.split()),
+        text=" ".join(line.text.split()),
         page=page.number,
         x0=line.x0,
         x1=line.x1,
@@ -288,4 +518,143 @@ def _text_line(page: Page, line: Line, bullet: bool, column: int, contents: bool
         bullet=bullet,
         column=column,
         contents=contents,
+        baseline=line.baseline or line.y1,
+        left=edges[0],
+        right=edges[1],
+        marker_x0=marker[0] if marker else None,
     )
+
+
+def _share_column_edges(lines: list[TextLine]) -> None:
+    """A column's right edge is where the document's columns at that place end, not where a short
+    column's lines happen to stop (the last page of a chapter)."""
+    rights: dict[tuple[int, int], float] = {}
+    for line in lines:
+        key = (round(line.left / 4), line.column)
+        rights[key] = max(rights.get(key, 0.0), line.right)
+    for line in lines:
+        line.right = max(line.right, rights[(round(line.left / 4), line.column)])
+
+
+# ---------------------------------------------------------------------------------------------
+# Blocks
+
+
+def line_pitch(lines: list[TextLine], body: float) -> tuple[float, float]:
+    """The document's line step within a paragraph and the step above which a new block begins.
+
+    Measured from the baseline steps between consecutive body lines of one column: the most common
+    step is the pitch; steps close to it (the same paragraph, rounding) form its cluster, and the
+    threshold lies halfway between that cluster and the next larger step that occurs.
+    """
+    steps: Counter[float] = Counter()
+    for a, b in pairwise(lines):
+        if a.page == b.page and a.column == b.column and abs(a.size - body) < body * 0.05 and abs(b.size - body) < body * 0.05:
+            step = round(b.baseline - a.baseline, 1)
+            if body * 0.6 < step < body * 4:
+                steps[step] += 1
+    if not steps:
+        return body * 1.2, body * 1.2 * 1.3
+    pitch = max(steps, key=lambda step: (steps[step], -step))
+    values = sorted(steps)
+    top = pitch
+    for value in values:
+        if value > top and value - top <= pitch * 0.08:
+            top = value  # still the pitch: rounding of the line positions
+        elif value > top:
+            return pitch, (top + value) / 2
+    return pitch, top * 1.15
+
+
+def blocks(lines: list[TextLine], body: float, labels: LabelMatcher | None = None) -> list[Block]:
+    """Group reading-ordered lines into blocks by markers, gaps, labels, headings and indents."""
+    result: list[Block] = []
+    pitch, threshold = line_pitch(lines, body)
+    label_text: str | None = None  # the label being read, while it runs over several lines
+    label_ended = False  # the previous line ended with a complete label: the next line starts a block
+    previous: TextLine | None = None
+    for line in lines:
+        starts_label = labels is not None and not line.bullet and labels.starts(line.text)
+        new = (
+            previous is None
+            or label_ended
+            or (starts_label and label_text is None)
+            or _starts_block(previous, line, threshold, body, result[-1])
+        )
+        if new:
+            result.append(Block(bullet=line.bullet))
+            label_text = None
+        result[-1].lines.append(line)
+        label_ended = False
+        if starts_label and label_text is None and new:
+            label_text = ""
+        if label_text is not None:
+            label_text = f"{label_text} {line.text}".strip()
+            rest = labels.rest(label_text)
+            if rest is not None:
+                label_ended = not rest  # nothing follows the colon on its line
+                label_text = None
+            elif len(label_text) > 200:
+                label_text = None  # not a label after all
+        previous = line
+    return result
+
+
+def _starts_block(previous: TextLine, line: TextLine, threshold: float, body: float, block: Block) -> bool:
+    if line.bullet:
+        return True
+    heading = is_heading_size(line.size, body)
+    if heading != is_heading_size(previous.size, body):
+        return True
+    if heading:
+        # A heading set on two lines stays one block.
+        return line.page != previous.page or line.baseline - previous.baseline > line.size * 1.6
+    if line.bold and line.bold_prefix.rstrip().endswith(":") and not previous.bold:
+        return True
+    if previous.bold_prefix == previous.text and previous.text.endswith(":") and not line.bold:
+        return True  # text after a label that stands alone on its line is a block of its own
+    if block.bullet and _outdented(line, block):
+        return True  # a line left of the item's text is not part of the item
+    same_flow = line.page == previous.page and line.column == previous.column and line.baseline > previous.baseline
+    if same_flow:
+        return line.baseline - previous.baseline > threshold
+    # A new column or page: continue the open block only if the text clearly runs on.
+    if line.bold and not previous.bold:
+        return True
+    full = _full(previous, line)
+    lower = line.text[:1].islower()
+    open_sentence = not previous.text.rstrip().endswith((".", ":", "!", "?"))
+    indented = line.x0 - line.left > (line.right - line.left) * 0.015
+    if block.bullet:
+        # An item goes on at its hanging indent; at the column's edge something else begins.
+        return not (indented or lower) or not (full or lower or open_sentence)
+    return not (full or lower or open_sentence) or indented
+
+
+def _outdented(line: TextLine, block: Block) -> bool:
+    """The item's text starts at a hanging indent; a line starting clearly left of it ends the item."""
+    first = block.lines[0]
+    if first.marker_x0 is None or line.page != first.page or line.column != first.column:
+        same = [item for item in block.lines if item.page == line.page and item.column == line.column]
+        if not same:
+            return False
+        indent = min(item.x0 for item in same)
+    else:
+        indent = first.x0
+    return line.x0 < indent - line.size * 0.5
+
+
+def _full(previous: TextLine, line: TextLine) -> bool:
+    """True when the previous line had no room left for the next line's first word: the text ran on."""
+    if previous.text.endswith(("-", "\u00ad", "\u2010", "/")):
+        return True
+    word = line.text.split(" ", 1)[0]
+    width = (line.x1 - line.x0) / max(len(line.text), 1)
+    room = previous.right - previous.x1
+    return room < width * (len(word) + 1)
+
+
+def is_heading_size(size: float, body: float) -> bool:
+    """A heading is set clearly larger than body text."""
+    return size > body * 1.08
+

@@ -83,3 +83,7 @@ def split_affiliation(affiliation: str) -> tuple[str, str]:
                     organisation = " ".join(words[:-size])
                 break
     return organisation.removeprefix("the ").strip(), country
+
+
+def unify_organisations(persons, lines) -> None:
+    """placeholder during development"""

@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Span:
-    """A run of text in one style."""
+    """A run of text in one style; `font` is the font's name as the PDF gives it."""
 
     text: str
     bold: bool
     size: float
+    font: str = ""
+    x0: float = 0.0
+    x1: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class Line:
     y0: float
     x1: float
     y1: float
+    baseline: float = 0.0  # where the glyphs of its longest span sit
 
     @property
     def text(self) -> str:
@@ -45,13 +49,24 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A small shape drawn on the page (filled or outlined): a list marker when it stands left of a line."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
 class Page:
-    """A page of styled lines in the order the PDF draws them (not reading order)."""
+    """A page of styled lines in the order the PDF draws them (not reading order), and its small shapes."""
 
     number: int
     width: float
     height: float
     lines: tuple[Line, ...]
+    marks: tuple[Mark, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,13 +79,26 @@ class Document:
 
 @dataclass
 class Person:
-    """A person as listed: "Name, affiliation" (award winners "Name: affiliation")."""
+    """A person as listed: "Name, affiliation" (award winners "Name: affiliation").
+
+    `affiliation` is as printed; position, organisation and country are read from it, and the
+    `*_inferred` flags say when the value is not printed as such (a country from a nationality or
+    a place, an organisation named as the report writes it elsewhere).
+    """
 
     name: str
     affiliation: str = ""
     organisation: str = ""
     country: str = ""
     role: str = ""
+    position: str = ""
+    organisation_inferred: bool = False
+    country_inferred: bool = False
+
+
+# Where an item is printed: [{"page": 12, "x0": 56.7, "y0": 100.2, "x1": 290.1, "y1": 140.9}, …], one
+# region per page column it occupies (points, origin top left), in reading order.
+Boxes = list[dict]
 
 
 @dataclass
@@ -79,6 +107,7 @@ class KeyMessage:
     text: str
     page: int
     group: str = ""
+    boxes: Boxes = field(default_factory=list)
 
 
 @dataclass
@@ -87,6 +116,7 @@ class Recommendation:
     text: str
     page: int
     lead: str = ""
+    boxes: Boxes = field(default_factory=list)
 
 
 @dataclass
@@ -97,6 +127,7 @@ class Talk:
     topic: str = ""
     paragraphs: list[str] = field(default_factory=list)
     key_messages: list[KeyMessage] = field(default_factory=list)
+    boxes: Boxes = field(default_factory=list)
 
 
 @dataclass
@@ -123,6 +154,9 @@ class Report:
     end_date: datetime.date
     page_count: int
     sessions: list[Session] = field(default_factory=list)
+    # Characters of extracted text by where they went (see Accounting), and what looks missing.
+    accounting: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
 
     def talks(self) -> list[Talk]:
         """Every talk, in report order."""
