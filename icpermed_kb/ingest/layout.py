@@ -144,12 +144,12 @@ def body_size(document: Document) -> float:
 def reading_order(document: Document, body: float | None = None) -> Flow:
     """Every body line of the document in reading order, furniture removed and counted."""
     body = body or body_size(document)
-    furniture = _furniture_keys(document, body)
+    furniture = _furniture_lines(document, body)
     flow = Flow(lines=[])
     for page in document.pages:
         lines = []
         for line in page.lines:
-            if _furniture_key(page, line, body) in furniture:
+            if id(line) in furniture:
                 flow.set_aside[FURNITURE] += _line_chars(line)
             elif _is_page_number(page, line, body):
                 flow.set_aside[PAGE_NUMBERS] += _line_chars(line)
@@ -170,34 +170,49 @@ def reading_order(document: Document, body: float | None = None) -> Flow:
 # Furniture: running headers and footers, page numbers, contents
 
 
-def _furniture_key(page: Page, line: Line, body: float) -> tuple[str, str] | None:
-    """Lines in the top or bottom band no bigger than body text may be running headers."""
-    if line.size > body * 1.05 or not any(char.isalnum() for char in line.text):
-        return None
-    if line.y1 <= page.height * _FURNITURE_BAND:
-        band = "top"
-    elif line.y0 >= page.height * (1 - _FURNITURE_BAND):
-        band = "bottom"
-    else:
-        return None
-    return band, re.sub(r"\d+", "#", " ".join(line.text.split()).lower())
+def _band_rows(page: Page, body: float) -> list[tuple[tuple[str, str], list[Line]]]:
+    """The printed rows of the top and bottom bands, where running headers and footers live, with
+    a key to compare them across pages. Lines PyMuPDF splits by word are one row: "the" at the foot
+    of two pages is not a footer."""
+    rows: list[tuple[str, float, list[Line]]] = []
+    for line in page.lines:
+        if line.y1 <= page.height * _FURNITURE_BAND:
+            band = "top"
+        elif line.y0 >= page.height * (1 - _FURNITURE_BAND):
+            band = "bottom"
+        else:
+            continue
+        for row_band, baseline, row in rows:
+            if row_band == band and abs(baseline - line.baseline) <= line.size * 0.15:
+                row.append(line)
+                break
+        else:
+            rows.append((band, line.baseline, [line]))
+    result = []
+    for band, _, row in rows:
+        if any(line.size > body * 1.05 for line in row) or all(
+            _PICTURE_FONT.search(span.font) for line in row for span in line.spans
+        ):
+            continue  # larger than body text, or a ZapfDingbats "l" marker at the top of a column
+        text = " ".join(line.text for line in sorted(row, key=lambda line: line.x0))
+        if any(char.isalnum() for char in text):
+            result.append(((band, re.sub(r"\d+", "#", " ".join(text.split()).lower())), row))
+    return result
 
 
-def _furniture_keys(document: Document, body: float) -> set:
-    """Band texts repeated on several pages: running headers and footers."""
+def _furniture_lines(document: Document, body: float) -> set[int]:
+    """Band rows repeated on several pages (running headers and footers), or set smaller than body
+    text (a chapter of one page prints its name in the header once): the ids of their lines."""
     pages_per_key: Counter = Counter()
-    for page in document.pages:
-        keys = {_furniture_key(page, line, body) for line in page.lines}
-        pages_per_key.update(key for key in keys if key)
-    repeated = {key for key, count in pages_per_key.items() if count >= 2}
-    # A chapter of one page prints its name in the header once: a header line is
-    # smaller than body text, so band lines set small count as furniture too.
-    for page in document.pages:
-        for line in page.lines:
-            key = _furniture_key(page, line, body)
-            if key and line.size < body * 0.95:
-                repeated.add(key)
-    return repeated
+    rows_per_page = [_band_rows(page, body) for page in document.pages]
+    for rows in rows_per_page:
+        pages_per_key.update({key for key, _ in rows})
+    furniture = set()
+    for rows in rows_per_page:
+        for key, row in rows:
+            if pages_per_key[key] >= 2 or all(line.size < body * 0.95 for line in row):
+                furniture.update(id(line) for line in row)
+    return furniture
 
 
 def _is_page_number(page: Page, line: Line, body: float) -> bool:
@@ -220,16 +235,20 @@ def _page_in_reading_order(page: Page, lines: list[Line], body: float, set_aside
     for line in lines:
         placed[_column_of(line, columns)].append(line)
     # Lines PyMuPDF returns word by word (justified text, bold and regular runs) are one printed line.
-    merged = [(column, line) for column, column_lines in placed.items() for line in _merge_by_baseline(column_lines)]
-    items = _find_markers(merged, page.marks, body, set_aside)
+    merged, apart = [], []
+    for column, column_lines in placed.items():
+        # A marker PyMuPDF gives as a line of its own, with nothing left of it, is kept apart from the
+        # text on its baseline (a lone "–" between words of a justified line is not: text stands left of it).
+        markers = [line for line in column_lines if _lone_marker(line, column_lines)]
+        apart.extend((column, line) for line in markers)
+        rest = [line for line in column_lines if not any(line is marker for marker in markers)]
+        merged.extend((column, line) for line in _merge_by_baseline(rest))
+    items = _find_markers(merged, apart, page.marks, body, set_aside)
     edges = {}
     for index, (left, right) in enumerate(columns, start=1):
-        inside = [item.line for item in items if item.column == index]
-        edges[index] = (min((line.x0 for line in inside), default=left), max((line.x1 for line in inside), default=right))
-    edges[0] = (
-        min((item.line.x0 for item in items), default=0.0),
-        max((item.line.x1 for item in items), default=page.width),
-    )
+        inside = [item for item in items if item.column == index]
+        edges[index] = (min((item.x0 for item in inside), default=left), max((item.line.x1 for item in inside), default=right))
+    edges[0] = (min((item.x0 for item in items), default=0.0), max((item.line.x1 for item in items), default=page.width))
     # Full-width lines cut the page into bands; within a band, columns left to right.
     ordered: list[_Item] = []
     band: list[_Item] = []
@@ -254,13 +273,15 @@ def _columns(lines: list[Line], body: float) -> list[tuple[float, float]]:
     left = int(min(line.x0 for line in lines))
     right = int(max(line.x1 for line in lines)) + 1
     coverage = [0] * (right - left + 1)
+    # Lines wider than any column can be (a banner, a heading across the columns, the lines of a
+    # one-column page) cross the gutters: they are left out, and cut the page into bands later.
     for line in lines:
-        for x in range(int(line.x0) - left, int(line.x1) - left + 1):
-            coverage[x] += 1
+        if line.x1 - line.x0 <= (right - left) * 0.6:
+            for x in range(int(line.x0) - left, int(line.x1) - left + 1):
+                coverage[x] += 1
     covered = sorted(count for count in coverage if count)
     peak = covered[int(len(covered) * 0.9)] if covered else 0
-    # Full-width lines (a banner, a heading across the columns) cross a gutter; text in columns does not.
-    low = max(1, peak * 0.15)
+    low = peak * 0.05  # a stray line that overhangs into a gutter does not close it
     gutters = []
     start = None
     for x, count in enumerate(coverage):
@@ -270,14 +291,20 @@ def _columns(lines: list[Line], body: float) -> list[tuple[float, float]]:
             if x - start >= body * 0.6 and start > 0:
                 gutters.append((left + start, left + x))
             start = None
-    # A strip narrower than a few words between two low runs is a column of list markers or
-    # numbers, not a column of text: the widest gutters win, as long as every column stays wide.
-    accepted: list[tuple[int, int]] = []
-    for gutter in sorted(gutters, key=lambda g: g[0] - g[1]):
-        trial = sorted([*accepted, gutter])
+    # The columns are as wide as each other (a wide word space in a justified line is no gutter; the
+    # last column may be short, on a chapter's last page) and as wide as a few words (a strip of list
+    # markers or numbers is no column). Of the sets of gutters that give such columns, the one with
+    # the most columns wins, then the one with the widest gutters.
+    candidates = sorted(gutters, key=lambda g: g[0] - g[1])[:8]
+    best: tuple[int, int, list[tuple[int, int]]] = (0, 0, [])
+    for chosen in range(1, 1 << len(candidates)):
+        trial = sorted(g for i, g in enumerate(candidates) if chosen >> i & 1)
         bounds = [left, *[edge for g in trial for edge in g], right]
-        if all(bounds[i + 1] - bounds[i] >= body * 6 for i in range(0, len(bounds), 2)):
-            accepted = trial
+        widths = [bounds[i + 1] - bounds[i] for i in range(0, len(bounds), 2)]
+        if min(widths) < body * 6 or max(widths[:-1]) > min(widths[:-1]) * 1.3 or widths[-1] > max(widths[:-1]) * 1.3:
+            continue
+        best = max(best, (len(trial), sum(b - a for a, b in trial), trial))
+    accepted = best[2]
     bounds = [left, *[edge for gutter in accepted for edge in gutter], right]
     return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)] if accepted else []
 
@@ -337,6 +364,11 @@ class _Item:
     line: Line
     marker: tuple[float, float, float, float] | None = None
 
+    @property
+    def x0(self) -> float:
+        """Where the printed line starts, its marker included."""
+        return self.line.x0 if self.marker is None else min(self.line.x0, self.marker[0])
+
 
 def _marker_token(span: Span) -> str | None:
     """The kind of list marker a span's text is on its own, or None."""
@@ -354,14 +386,26 @@ def _marker_token(span: Span) -> str | None:
     return None
 
 
-def _find_markers(placed: list[tuple[int, Line]], marks: tuple[Mark, ...], body: float, set_aside: Counter) -> list[_Item]:
+def _lone_marker(line: Line, column_lines: list[Line]) -> bool:
+    visible = [span for span in line.spans if span.text.strip()]
+    if len(visible) != 1 or _marker_token(visible[0]) is None:
+        return False
+    return not any(
+        other is not line and other.x1 <= line.x0 + 0.5 and abs(other.baseline - line.baseline) <= line.size * 0.3
+        for other in column_lines
+    )
+
+
+def _find_markers(
+    placed: list[tuple[int, Line]], apart: list[tuple[int, Line]], marks: tuple[Mark, ...], body: float, set_aside: Counter
+) -> list[_Item]:
     """Take list markers off the lines, and mark the line each marker stands before.
 
     A marker is a glyph or number at a line's start, a glyph or number on a line of its own left of
     the text (even a few points above or below its baseline), or a small drawn shape there.
     """
     items: list[_Item] = []
-    standalone: list[tuple[tuple[float, float, float, float], Line, int]] = []
+    standalone = [((line.x0, line.y0, line.x1, line.y1), line, column) for column, line in apart]
     for column, line in placed:
         first = line.spans[0] if line.spans[0].text.strip() else (line.spans[1] if len(line.spans) > 1 else line.spans[0])
         visible = [span for span in line.spans if span.text.strip()]
