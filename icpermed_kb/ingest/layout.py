@@ -67,6 +67,8 @@ class TextLine:
     left: float = 0.0  # the edges of the line's column on its page
     right: float = 0.0
     marker_x0: float | None = None  # where its list marker starts, when it has one
+    justified: bool = False  # its column's lines end at one edge (`right`)
+    columns: int = 1  # how many columns its page has
 
     @property
     def chars(self) -> int:
@@ -162,7 +164,7 @@ def reading_order(document: Document, body: float | None = None) -> Flow:
             flow.lines.extend(_text_line(page, line, False, 0, (0.0, page.width), contents=True) for line in rows)
             continue
         flow.lines.extend(_page_in_reading_order(page, lines, body, flow.set_aside))
-    _share_column_edges(flow.lines)
+    _share_column_edges(flow.lines, body)
     return flow
 
 
@@ -260,8 +262,9 @@ def _page_in_reading_order(page: Page, lines: list[Line], body: float, set_aside
         else:
             band.append(item)
     ordered.extend(sorted(band, key=lambda i: (i.column, i.line.baseline, i.line.x0)))
+    count = max(len(columns), 1)
     return [
-        _text_line(page, item.line, item.marker is not None, item.column, edges[item.column], marker=item.marker)
+        _text_line(page, item.line, item.marker is not None, item.column, edges[item.column], marker=item.marker, columns=count)
         for item in ordered
     ]
 
@@ -288,7 +291,7 @@ def _columns(lines: list[Line], body: float) -> list[tuple[float, float]]:
         if count <= low and start is None:
             start = x
         elif count > low and start is not None:
-            if x - start >= body * 0.6 and start > 0:
+            if x - start >= body * 1.2 and start > 0:  # wider than a stretched word space
                 gutters.append((left + start, left + x))
             start = None
     # The columns are as wide as each other (a wide word space in a justified line is no gutter; the
@@ -311,10 +314,11 @@ def _columns(lines: list[Line], body: float) -> list[tuple[float, float]]:
 
 def _column_of(line: Line, columns: list[tuple[float, float]]) -> int:
     """The column a line starts in (a line starting in a gutter belongs to the column after it), or 0
-    for a line that runs past that column into the next."""
+    for a line that runs into the next column."""
     for index, (_, right) in enumerate(columns, start=1):
         if line.x0 <= right:
-            return index if line.x1 <= right + 1 else 0
+            following = columns[index][0] if index < len(columns) else float("inf")
+            return index if line.x1 < following else 0
     return 0
 
 
@@ -543,7 +547,9 @@ def _line_right_of(box, items: list[_Item], body: float) -> _Item | None:
     return best[1] if best else None
 
 
-def _text_line(page: Page, line: Line, bullet: bool, column: int, edges, contents: bool = False, marker=None) -> TextLine:
+def _text_line(
+    page: Page, line: Line, bullet: bool, column: int, edges, contents: bool = False, marker=None, columns: int = 1
+) -> TextLine:
     bold_prefix = ""
     for span in line.spans:
         if not span.bold:
@@ -566,18 +572,30 @@ def _text_line(page: Page, line: Line, bullet: bool, column: int, edges, content
         left=edges[0],
         right=edges[1],
         marker_x0=marker[0] if marker else None,
+        columns=columns,
     )
 
 
-def _share_column_edges(lines: list[TextLine]) -> None:
-    """A column's right edge is where the document's columns at that place end, not where a short
-    column's lines happen to stop (the last page of a chapter)."""
-    rights: dict[tuple[int, int], float] = {}
+def _share_column_edges(lines: list[TextLine], body: float) -> None:
+    """A column's edges are where the document's columns at that place start and end, not where a
+    short column's lines happen to (the last page of a chapter, a column of continuation lines); a
+    justified column's right edge is the x where most of its lines end."""
+    groups: dict[tuple[int, int], list[TextLine]] = defaultdict(list)
     for line in lines:
-        key = (round(line.left / 4), line.column)
-        rights[key] = max(rights.get(key, 0.0), line.right)
-    for line in lines:
-        line.right = max(line.right, rights[(round(line.left / 4), line.column)])
+        groups[(line.columns, line.column)].append(line)
+    for group in groups.values():
+        lefts = Counter(round(line.left) for line in {id(line): line for line in group}.values())
+        usual_left = lefts.most_common(1)[0][0]
+        ends = Counter(round(line.x1 * 2) / 2 for line in group)
+        edge, _ = max(ends.items(), key=lambda item: (item[1], item[0]))
+        at_edge = [line.x1 for line in group if abs(line.x1 - edge) <= 0.5]
+        justified = len(at_edge) >= max(3, len(group) * 0.25)
+        right = max(at_edge) if justified else max(line.right for line in group)
+        for line in group:
+            if 0 < line.left - usual_left <= body * 3:
+                line.left = usual_left
+            line.right = right
+            line.justified = justified
 
 
 # ---------------------------------------------------------------------------------------------
@@ -692,6 +710,10 @@ def _full(previous: TextLine, line: TextLine) -> bool:
     """True when the previous line had no room left for the next line's first word: the text ran on."""
     if previous.text.endswith(("-", "\u00ad", "\u2010", "/")):
         return True
+    if previous.justified:
+        # Justified lines are stretched to the edge, all but a paragraph's last: a line that stops
+        # short of it ends a paragraph, even one that nearly fills the column.
+        return previous.x1 >= previous.right - 0.6
     word = line.text.split(" ", 1)[0]
     width = (line.x1 - line.x0) / max(len(line.text), 1)
     room = previous.right - previous.x1
