@@ -136,6 +136,11 @@ def _english_only() -> dict:
     return SpellChecker(language="en", distance=1).word_frequency.dictionary
 
 
+def english_frequency(word: str) -> int:
+    """How often a (lower-case) word occurs in the English word list's corpus."""
+    return _english_only().get(word, 0)
+
+
 def is_word(word: str) -> bool:
     """True for a reasonably common English word (or a word of the report's other languages)."""
     if _english_only().get(word, 0) >= _MIN_WORD_FREQUENCY:
