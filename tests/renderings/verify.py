@@ -53,9 +53,26 @@ def page_texts(pdf: Path, top: float, bottom: float, engine: str) -> list[str]:
         else:
             texts.append(
                 subprocess.run(
-                    ["pdftotext", "-f", str(number), "-l", str(number), "-x", "0", "-y", str(int(top)), "-W", str(int(w)),
-                     "-H", str(int(h - top - bottom)), str(pdf), "-"],
-                    check=True, capture_output=True, text=True,
+                    [
+                        "pdftotext",
+                        "-f",
+                        str(number),
+                        "-l",
+                        str(number),
+                        "-x",
+                        "0",
+                        "-y",
+                        str(int(top)),
+                        "-W",
+                        str(int(w)),
+                        "-H",
+                        str(int(h - top - bottom)),
+                        str(pdf),
+                        "-",
+                    ],
+                    check=True,
+                    capture_output=True,
+                    text=True,
                 ).stdout
             )
     return texts
@@ -74,8 +91,9 @@ def find_in_order(haystack: str, needles: list[tuple[str, str]]) -> tuple[int, l
     return found, problems
 
 
-def verify(pdf: Path, transcription: dict, top: float, bottom: float, engine: str = "pymupdf",
-           contents_page: int = 2) -> Report:
+def verify(
+    pdf: Path, transcription: dict, top: float, bottom: float, engine: str = "pymupdf", contents_page: int = 2
+) -> Report:
     """Check one printing; top/bottom: the header and footer bands to leave out, in points."""
     document = model.document(transcription)
     texts = page_texts(pdf, top, bottom, engine)
