@@ -23,8 +23,8 @@ PRINTINGS = {
     "libreoffice-a4-symbol-bullets": ("libreoffice_writer", 60, 55, "pymupdf"),
     "typst-a4-two-column-tight": ("typst_writer", 60, 52, "pymupdf"),
     "reportlab-b5-zapf-soft-hyphens": ("reportlab_writer", 48, 40, "pymupdf"),
-    "chromium-a4-two-column-disc": ("chromium_writer", 50, 45, "pymupdf"),
-    "chromium-a4-landscape-three-column-square": ("chromium_writer", 45, 40, "pymupdf"),
+    "chromium-a4-two-column-disc": ("chromium_writer", 50, 44, "pymupdf"),
+    "chromium-a4-landscape-three-column-square": ("chromium_writer", 50, 44, "pymupdf"),
     "weasyprint-b5-numbered-marker-lines": ("weasyprint_writer", 50, 46, "pymupdf"),
 }
 

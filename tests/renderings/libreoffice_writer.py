@@ -17,11 +17,17 @@ import tempfile
 from pathlib import Path
 
 from tests.renderings import model
+from tests.renderings.verify import chapter_starts
 
 SOFFICE = os.environ.get("SOFFICE", "soffice")
 BULLET, DECIMAL, LETTER = 90, 91, 92  # abstractNum ids added to the template's numbering part
-LIST_FORMAT = {"key_messages": BULLET, "people": BULLET, "recommendations": DECIMAL, "agenda": LETTER,
-               "criteria": LETTER}
+LIST_FORMAT = {
+    "key_messages": BULLET,
+    "people": BULLET,
+    "recommendations": DECIMAL,
+    "agenda": LETTER,
+    "criteria": LETTER,
+}
 
 
 def _numbering(document) -> None:
@@ -36,12 +42,15 @@ def _numbering(document) -> None:
         LETTER: ("lowerLetter", "%1)", ""),
     }
     for abstract_id, (fmt, text, run) in formats.items():
-        numbering.insert(0, parse_xml(
-            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}"><w:multiLevelType w:val="singleLevel"/>'
-            f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
-            f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="400" w:hanging="300"/></w:pPr>{run}</w:lvl>'
-            "</w:abstractNum>"
-        ))
+        numbering.insert(
+            0,
+            parse_xml(
+                f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}"><w:multiLevelType w:val="singleLevel"/>'
+                f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
+                f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="400" w:hanging="300"/></w:pPr>{run}</w:lvl>'
+                "</w:abstractNum>"
+            ),
+        )
 
 
 def _new_list(document, abstract_id: int) -> int:
@@ -51,10 +60,12 @@ def _new_list(document, abstract_id: int) -> int:
 
     numbering = document.part.numbering_part.element
     num_id = 100 + len(numbering.findall("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}num"))
-    numbering.append(parse_xml(
-        f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
-        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
-    ))
+    numbering.append(
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        )
+    )
     return num_id
 
 
@@ -73,8 +84,11 @@ def _page_field(paragraph) -> None:
     from docx.oxml.ns import nsdecls
 
     run = paragraph.add_run()
-    for xml in ('<w:fldChar %s w:fldCharType="begin"/>', '<w:instrText %s xml:space="preserve"> PAGE </w:instrText>',
-                '<w:fldChar %s w:fldCharType="end"/>'):
+    for xml in (
+        '<w:fldChar %s w:fldCharType="begin"/>',
+        '<w:instrText %s xml:space="preserve"> PAGE </w:instrText>',
+        '<w:fldChar %s w:fldCharType="end"/>',
+    ):
         run._r.append(parse_xml(xml % nsdecls("w")))
 
 
@@ -114,8 +128,9 @@ def docx_bytes(document: model.Document, contents_pages: dict[str, int]) -> byte
             footer.runs[0].font.size = Pt(8)
 
     set_furniture(section, "")
-    for text, size, bold in zip(document.cover_lines, (13, 26, 16, 13, 15), (False, True, False, False, False),
-                                strict=True):
+    for text, size, bold in zip(
+        document.cover_lines, (13, 26, 16, 13, 15), (False, True, False, False, False), strict=True
+    ):
         paragraph = doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.space_before = Pt(30 if size == 13 and not paragraph.text else 12)
@@ -173,24 +188,21 @@ def convert(docx: bytes) -> bytes:
         source = Path(tmp) / "report.docx"
         source.write_bytes(docx)
         subprocess.run(
-            [SOFFICE, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
-             "--outdir", tmp, str(source)],
-            check=True, capture_output=True, timeout=300,
+            [
+                SOFFICE,
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
         )
         return (Path(tmp) / "report.pdf").read_bytes()
-
-
-def chapter_starts(pdf: bytes, document: model.Document, after_page: int = 2) -> dict[str, int]:
-    """Chapter heading -> first page (after the contents) whose text holds it."""
-    import pymupdf
-
-    from tests.renderings.verify import letters
-
-    pages = [letters(page.get_text()) for page in pymupdf.open(stream=pdf, filetype="pdf")]
-    return {
-        c.heading: next(i + 1 for i, text in enumerate(pages) if i + 1 > after_page and letters(c.heading) in text)
-        for c in document.chapters
-    }
 
 
 def render(transcription: dict, *, layout: str = "libreoffice-a4-symbol-bullets") -> bytes:

@@ -78,6 +78,17 @@ def page_texts(pdf: Path, top: float, bottom: float, engine: str) -> list[str]:
     return texts
 
 
+def chapter_starts(pdf: bytes, document: model.Document, after_page: int = 2) -> dict[str, int]:
+    """Chapter heading -> first page after the contents whose text holds it (for two-pass contents)."""
+    import pymupdf
+
+    pages = [letters(page.get_text()) for page in pymupdf.open(stream=pdf, filetype="pdf")]
+    return {
+        c.heading: next(i + 1 for i, text in enumerate(pages) if i + 1 > after_page and letters(c.heading) in text)
+        for c in document.chapters
+    }
+
+
 def find_in_order(haystack: str, needles: list[tuple[str, str]]) -> tuple[int, list[str]]:
     pos, found, problems = 0, 0, []
     for what, text in needles:
