@@ -25,7 +25,7 @@ PRINTINGS = {
     "reportlab-b5-zapf-soft-hyphens": ("reportlab_writer", 48, 40, "pymupdf"),
     "chromium-a4-two-column-disc": ("chromium_writer", 50, 44, "pymupdf"),
     "chromium-a4-landscape-three-column-square": ("chromium_writer", 50, 44, "pymupdf"),
-    "weasyprint-b5-numbered-marker-lines": ("weasyprint_writer", 50, 46, "pymupdf"),
+    "weasyprint-b5-numbered-marker-lines": ("weasyprint_writer", 56, 53, "pymupdf"),
 }
 
 
