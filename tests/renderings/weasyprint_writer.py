@@ -72,7 +72,7 @@ def page_html(document: model.Document) -> str:
     out.append("</nav>")
     for chapter in document.chapters:
         out.append(f'<section class="chapter" id="ch-{chapter.number}"><h1>{esc(chapter.heading)}</h1>')
-        open_list = None
+        open_list, closing = None, ""
         for block in chapter.blocks:
             if block.kind == "item":
                 tag, cls = LISTS[block.role]
