@@ -69,6 +69,7 @@ class TextLine:
     marker_x0: float | None = None  # where its list marker starts, when it has one
     justified: bool = False  # its column's lines end at one edge (`right`)
     columns: int = 1  # how many columns its page has
+    lone_marker: bool = False  # a list marker that marks no line of its column (yet)
 
     @property
     def chars(self) -> int:
@@ -164,8 +165,29 @@ def reading_order(document: Document, body: float | None = None) -> Flow:
             flow.lines.extend(_text_line(page, line, False, 0, (0.0, page.width), contents=True) for line in rows)
             continue
         flow.lines.extend(_page_in_reading_order(page, lines, body, flow.set_aside))
+    _markers_before_a_break(flow)
     _share_column_edges(flow.lines, body)
     return flow
+
+
+def _markers_before_a_break(flow: Flow) -> None:
+    """A marker left alone at the foot of a column or page marks the line that starts the next one."""
+    kept = []
+    lines = flow.lines
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if (
+            line.lone_marker
+            and following is not None
+            and not following.bullet
+            and not following.contents
+            and (following.page, following.column) != (line.page, line.column)
+        ):
+            following.bullet = True
+            flow.set_aside[MARKERS] += line.chars
+            continue
+        kept.append(line)
+    flow.lines = kept
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,22 +219,27 @@ def _band_rows(page: Page, body: float) -> list[tuple[tuple[str, str], list[Line
         ):
             continue  # larger than body text, or a ZapfDingbats "l" marker at the top of a column
         text = " ".join(line.text for line in sorted(row, key=lambda line: line.x0))
+        if _ENUMERATOR.fullmatch(text.strip()):
+            continue  # "9." over the first item of a page is a list marker, not a running header
         if any(char.isalnum() for char in text):
             result.append(((band, re.sub(r"\d+", "#", " ".join(text.split()).lower())), row))
     return result
 
 
 def _furniture_lines(document: Document, body: float) -> set[int]:
-    """Band rows repeated on several pages (running headers and footers), or set smaller than body
-    text (a chapter of one page prints its name in the header once): the ids of their lines."""
-    pages_per_key: Counter = Counter()
+    """Band rows set smaller than body text (a chapter of one page prints its name in the header
+    once), or repeated on pages that follow each other (running headers and footers, page numbers):
+    the ids of their lines. A label that happens to open two pages is not repeated on consecutive ones."""
+    pages_per_key: dict[tuple[str, str], set[int]] = defaultdict(set)
     rows_per_page = [_band_rows(page, body) for page in document.pages]
-    for rows in rows_per_page:
-        pages_per_key.update({key for key, _ in rows})
+    for page, rows in zip(document.pages, rows_per_page, strict=True):
+        for key, _ in rows:
+            pages_per_key[key].add(page.number)
+    running = {key for key, pages in pages_per_key.items() if any(page + 1 in pages for page in pages)}
     furniture = set()
     for rows in rows_per_page:
         for key, row in rows:
-            if pages_per_key[key] >= 2 or all(line.size < body * 0.95 for line in row):
+            if key in running or all(line.size < body * 0.95 for line in row):
                 furniture.update(id(line) for line in row)
     return furniture
 
@@ -263,10 +290,12 @@ def _page_in_reading_order(page: Page, lines: list[Line], body: float, set_aside
             band.append(item)
     ordered.extend(sorted(band, key=lambda i: (i.column, i.line.baseline, i.line.x0)))
     count = max(len(columns), 1)
-    return [
-        _text_line(page, item.line, item.marker is not None, item.column, edges[item.column], marker=item.marker, columns=count)
-        for item in ordered
-    ]
+    result = []
+    for item in ordered:
+        line = _text_line(page, item.line, item.marker is not None, item.column, edges[item.column], marker=item.marker, columns=count)
+        line.lone_marker = item.lone
+        result.append(line)
+    return result
 
 
 def _columns(lines: list[Line], body: float) -> list[tuple[float, float]]:
@@ -367,6 +396,7 @@ class _Item:
     column: int
     line: Line
     marker: tuple[float, float, float, float] | None = None
+    lone: bool = False  # a marker on a line of its own that marks no line on this page
 
     @property
     def x0(self) -> float:
@@ -438,7 +468,9 @@ def _find_markers(
             if glyph_line is not None:
                 set_aside[MARKERS] += _line_chars(glyph_line)
         elif glyph_line is not None:
-            items.append(_Item(column=column, line=glyph_line))  # a lone glyph that marks nothing is text
+            # A lone marker with no line beside or below it: text, unless the item it marks starts
+            # the next column or page (see _markers_before_a_break).
+            items.append(_Item(column=column, line=glyph_line, lone=True))
     return items
 
 
@@ -453,8 +485,8 @@ def _split_inline_marker(line: Line, visible: list[Span], token: str | None, fir
         x0 = rest_spans[0].x0 if rest_spans[0].x1 > rest_spans[0].x0 else line.x0
         return (marker.x0, line.y0, marker.x1, line.y1), replace(line, spans=rest_spans, x0=x0)
     text = first.text.lstrip()
-    if text[:1] and text[:1] in BULLET_GLYPHS and text[1:2].isspace():
-        # "• Text" in one run: the glyph is the marker; the text starts after it.
+    if text[:1] and text[:1] in BULLET_GLYPHS and text[1:].strip():
+        # "• Text" (or "◦Text") in one run: the glyph is the marker; the text starts after it.
         width = (first.x1 - first.x0) / max(len(first.text), 1)
         rest_text = text[1:].lstrip()
         spans = list(line.spans)
@@ -529,22 +561,28 @@ def _enumerated_by_indent(items: list[_Item], body: float, set_aside: Counter) -
 
 
 def _line_right_of(box, items: list[_Item], body: float) -> _Item | None:
-    """The line a marker stands before: starting just right of it, closest in height."""
+    """The line a marker stands before: starting just right of it, closest in height; or, for a
+    marker on a line of its own, the line right under it that starts right of it."""
     x0, y0, x1, y1 = box
     middle = (y0 + y1) / 2
     best = None
+    below = None
     for item in items:
         line = item.line
         if line.x0 < x1 - 0.5 or line.x0 - x1 > body * 3:
             continue
         height = line.y1 - line.y0
         distance = abs((line.y0 + line.y1) / 2 - middle)
-        if distance > height * 0.75:
-            continue
-        key = (distance, line.x0 - x1)
-        if best is None or key < best[0]:
-            best = (key, item)
-    return best[1] if best else None
+        if distance <= height * 0.75:
+            key = (distance, line.x0 - x1)
+            if best is None or key < best[0]:
+                best = (key, item)
+        elif y1 - height * 0.25 <= line.y0 <= y1 + height * 0.75:
+            if below is None or line.y0 < below[0]:
+                below = (line.y0, item)
+    if best:
+        return best[1]
+    return below[1] if below else None
 
 
 def _text_line(

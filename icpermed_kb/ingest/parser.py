@@ -500,6 +500,9 @@ class _Reader:
         if self.mode in ("title", "topic", "aim"):
             self.labelled_text(text, session, talk)
             return
+        if self.mode == "perspective" and not self.lead and self.open_list is not None and not self.open_list.items:
+            self.lead = text  # the label's lead-in, printed on the line after it
+            return
         if self.mode == "conclusion":
             # A lead-in paragraph that the following items complete; one that no item follows is a
             # recommendation of its own.
