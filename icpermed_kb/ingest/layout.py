@@ -273,6 +273,8 @@ def _page_in_reading_order(page: Page, lines: list[Line], body: float, set_aside
         rest = [line for line in column_lines if not any(line is marker for marker in markers)]
         merged.extend((column, line) for line in _merge_by_baseline(rest))
     items = _find_markers(merged, apart, page.marks, body, set_aside)
+    if len(columns) > 1:
+        _headings_across(items, body)
     edges = {}
     for index, (left, right) in enumerate(columns, start=1):
         inside = [item for item in items if item.column == index]
@@ -339,6 +341,31 @@ def _columns(lines: list[Line], body: float) -> list[tuple[float, float]]:
     accepted = best[2]
     bounds = [left, *[edge for gutter in accepted for edge in gutter], right]
     return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)] if accepted else []
+
+
+def _headings_across(items: list[_Item], body: float) -> None:
+    """A heading alone in its row, with the other columns' text above it and below it (or ending
+    together right above it), heads a band of its own ("Nicoletta Fabio" over a new pair of columns): it cuts
+    the page like a banner. A heading whose own column goes on below it, beside a short column,
+    is part of that column's flow."""
+    for item in items:
+        line = item.line
+        if item.column == 0 or not is_heading_size(line.size, body):
+            continue
+        margin = (line.y1 - line.y0) * 0.5
+        others = [other.line for other in items if other.column not in (0, item.column)]
+        beside = any(other.y1 > line.y0 - margin and other.y0 < line.y1 + margin for other in others)
+        above = any(other.y1 <= line.y0 for other in others)
+        below = any(other.y0 >= line.y1 for other in others)
+        # Near the foot of the page the band it heads may go on overleaf: then the columns of the
+        # band above end together right above it, as balanced columns do.
+        ends = defaultdict(float)
+        for other in items:
+            if other.column not in (0, item.column) and other.line.y1 <= line.y0:
+                ends[other.column] = max(ends[other.column], other.line.y1)
+        balanced = bool(ends) and all(end >= line.y0 - line.size * 3 for end in ends.values())
+        if not beside and above and (below or balanced):
+            item.column = 0
 
 
 def _column_of(line: Line, columns: list[tuple[float, float]]) -> int:

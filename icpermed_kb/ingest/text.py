@@ -148,6 +148,13 @@ def is_word(word: str) -> bool:
     return len(word) > 3 and _english().get(word, 0) >= _MIN_WORD_FREQUENCY
 
 
+def _suspends(left: str, vocabulary: Vocabulary) -> bool:
+    """"middle-" before "and" is a suspended hyphen only if "middle" is a word; "Electroporat-"
+    before "or" is a word broken at its suffix."""
+    low = left.lower()
+    return vocabulary.has_word(low) or is_word(low)
+
+
 def join_lines(lines: list[str], vocabulary: Vocabulary) -> str:
     """Join printed lines into one text, undoing line-break hyphenation only."""
     text = ""
@@ -168,7 +175,7 @@ def join_lines(lines: list[str], vocabulary: Vocabulary) -> str:
         following = _LEADING_WORD.match(line)
         if text.endswith("/") or (text.endswith("-") and text[-2:-1].isalnum() and line[:1].isdigit()):
             text += line  # "knowledge/" "education", "2022-" "2023": no space at such a break
-        elif broken and following and following.group(0) in ("and", "or"):
+        elif broken and following and following.group(0) in ("and", "or") and _suspends(broken.group(1), vocabulary):
             text += " " + line  # a suspended hyphen: "middle- and high-income"
         elif broken and following and not text.endswith(" -"):
             if not vocabulary.hyphenates or vocabulary.keeps_hyphen(broken.group(1), following.group(0)):
