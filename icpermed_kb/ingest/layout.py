@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import Protocol
 
 from .records import Document, Line, Mark, Page, Span
@@ -306,13 +306,14 @@ def _columns(lines: list[Line], body: float) -> list[tuple[float, float]]:
         return []
     left = int(min(line.x0 for line in lines))
     right = int(max(line.x1 for line in lines)) + 1
-    coverage = [0] * (right - left + 1)
+    steps = [0] * (right - left + 2)
     # Lines wider than any column can be (a banner, a heading across the columns, the lines of a
     # one-column page) cross the gutters: they are left out, and cut the page into bands later.
     for line in lines:
         if line.x1 - line.x0 <= (right - left) * 0.6:
-            for x in range(int(line.x0) - left, int(line.x1) - left + 1):
-                coverage[x] += 1
+            steps[int(line.x0) - left] += 1
+            steps[int(line.x1) - left + 1] -= 1
+    coverage = list(accumulate(steps[:-1]))
     covered = sorted(count for count in coverage if count)
     peak = covered[int(len(covered) * 0.9)] if covered else 0
     low = peak * 0.05  # a stray line that overhangs into a gutter does not close it

@@ -153,7 +153,7 @@ class _Ledger:
 
     def accounting(self, document: Document, flow, text_blocks: list[Block]) -> dict[str, int]:
         """Characters read, and where they went: records, labels, set aside, unaccounted."""
-        read = sum(len(line.text) - sum(c.isspace() for c in line.text) for page in document.pages for line in page.lines)
+        read = sum(len("".join(line.text.split())) for page in document.pages for line in page.lines)
         result = {"read": read, "in records": self.kept["records"], "in labels and headings": self.kept["labels and headings"]}
         result["cover"] = self.kept["cover"]
         for name in (FURNITURE, PAGE_NUMBERS, CONTENTS, MARKERS):
@@ -184,6 +184,7 @@ _FIXED_LABELS = sorted(
     [*_PEOPLE_LABELS, *_MESSAGE_LABELS, _TITLE_LABEL, _TOPIC_LABEL, _AIM_LABEL, _PERSPECTIVES_LABEL], key=len, reverse=True
 )
 _PATTERN_STARTS = ("panel discussion of the session", "conclusions of the session", "conclusion of the session")
+_LABEL_FIRST_WORDS = frozenset(label.split(" ", 1)[0] for label in (*_FIXED_LABELS, *_PATTERN_STARTS))
 _PATTERN_LABEL = re.compile(r"^(?P<label>(?:panel discussion|conclusions?) of the session\b[^:]*:)\s*(?P<rest>.*)$", re.DOTALL)
 
 
@@ -205,6 +206,9 @@ class _LabelMatcher:
     """The printed labels, for the layout: a label starts a block, and so does the text after it."""
 
     def starts(self, text: str) -> bool:
+        first = text.split(" ", 1)[0].lower().replace("’", "'")
+        if first not in _LABEL_FIRST_WORDS:
+            return False
         folded = _fold(text)
         for label in (*_FIXED_LABELS, *_PATTERN_STARTS):
             if folded.startswith(label):

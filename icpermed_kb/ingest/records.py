@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -32,16 +33,18 @@ class Line:
     y1: float
     baseline: float = 0.0  # where the glyphs of its longest span sit
 
-    @property
+    # Computed once per line: the layout asks for them many times (a frozen dataclass still has a
+    # __dict__, where cached_property keeps the value).
+    @cached_property
     def text(self) -> str:
         return "".join(span.text for span in self.spans)
 
-    @property
+    @cached_property
     def size(self) -> float:
         """The size of the line's longest span."""
         return max(self.spans, key=lambda span: len(span.text.strip())).size
 
-    @property
+    @cached_property
     def bold(self) -> bool:
         """True when the line starts in bold (a heading or a bold label)."""
         visible = [span for span in self.spans if span.text.strip()]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st",
@@ -26,8 +26,11 @@ KNOWN_COMPOUNDS = frozenset({"in-vitro", "in-vivo", "ospedaliero-universitaria"}
 _MIN_WORD_FREQUENCY = 60
 
 
+@lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
     """Expand ligatures, drop soft hyphens and zero-width characters, collapse whitespace."""
+    if text.isascii():
+        return " ".join(text.split())
     text = text.translate(_LIGATURES).replace("\u00ad", "").replace("\u200b", "")
     return " ".join(unicodedata.normalize("NFC", text).split())
 
@@ -171,7 +174,7 @@ def join_lines(lines: list[str], vocabulary: Vocabulary) -> str:
             word_break = ends_in_mark
             continue
         word_break = ends_in_mark
-        broken = _TRAILING_WORD.search(text)
+        broken = _TRAILING_WORD.search(text[-80:]) if text.endswith("-") else None
         following = _LEADING_WORD.match(line)
         if text.endswith("/") or (text.endswith("-") and text[-2:-1].isalnum() and line[:1].isdigit()):
             text += line  # "knowledge/" "education", "2022-" "2023": no space at such a break
