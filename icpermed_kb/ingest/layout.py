@@ -251,7 +251,7 @@ def _is_page_number(page: Page, line: Line, body: float) -> bool:
 
 def is_contents_page(lines: list[Line]) -> bool:
     """A page with several dot leaders is a table of contents."""
-    return sum(1 for line in lines if _LEADER.search(line.text)) >= 3
+    return sum(1 for line in lines if line.text.count(".") >= 4 and _LEADER.search(line.text)) >= 3
 
 
 # ---------------------------------------------------------------------------------------------
@@ -449,6 +449,8 @@ def _marker_token(span: Span) -> str | None:
 
 
 def _lone_marker(line: Line, column_lines: list[Line]) -> bool:
+    if len(line.text) > 8:
+        return False  # a marker is at most a few characters ("12.", "•", "(iv)")
     visible = [span for span in line.spans if span.text.strip()]
     if len(visible) != 1 or _marker_token(visible[0]) is None:
         return False
@@ -595,9 +597,10 @@ def _line_right_of(box, items: list[_Item], body: float) -> _Item | None:
     middle = (y0 + y1) / 2
     best = None
     below = None
+    reach = body * 3
     for item in items:
         line = item.line
-        if line.x0 < x1 - 0.5 or line.x0 - x1 > body * 3:
+        if line.y1 < y0 - reach or line.y0 > y1 + reach or line.x0 < x1 - 0.5 or line.x0 - x1 > reach:
             continue
         height = line.y1 - line.y0
         distance = abs((line.y0 + line.y1) / 2 - middle)

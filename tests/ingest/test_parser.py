@@ -7,7 +7,6 @@ import sys
 
 from tests.conftest import ROOT
 
-
 # What the parser reads from an affiliation besides the printed text (position, organisation,
 # country and their inferred marks) is checked by test_speakers_read_as_a_careful_reader; the
 # transcription holds what is printed.
