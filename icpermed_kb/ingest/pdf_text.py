@@ -30,6 +30,8 @@ _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # as high (rules, underlines, boxes and banners are not). The parser decides, relative to the text.
 _MARK_SIZE = (0.8, 12.0)
 _MARK_ASPECT = 2.0
+_FLAGS = (pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_LIGATURES) | pymupdf.TEXT_COLLECT_VECTORS
+_VECTOR_BLOCK = 3
 
 
 def read_document(data: bytes) -> Document:
@@ -70,10 +72,17 @@ def read_document(data: bytes) -> Document:
 
 def _read_page(page: pymupdf.Page) -> Page:
     lines = []
-    content = page.get_text("dict", flags=pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_LIGATURES)
+    marks = []
+    # One pass over the page gives its text and (TEXT_COLLECT_VECTORS) the boxes of its drawn shapes.
+    content = page.get_text("dict", flags=_FLAGS)
     for block in content["blocks"]:
+        if block["type"] == _VECTOR_BLOCK:
+            mark = _mark(block)
+            if mark is not None:
+                marks.append(mark)
+            continue
         for raw_line in block.get("lines", ()):
-            raw_spans = [(raw, text) for raw in raw_line["spans"] if (text := _UNSTORABLE.sub("", raw["text"]))]
+            raw_spans = [(raw, text) for raw in raw_line["spans"] if (text := _storable(raw["text"]))]
             spans = tuple(
                 Span(
                     text=text,
@@ -92,24 +101,24 @@ def _read_page(page: pymupdf.Page) -> Page:
             lines.append(Line(spans=spans, x0=x0, y0=y0, x1=x1, y1=y1, baseline=longest["origin"][1]))
     rect = page.rect
     return Page(
-        number=page.number + 1, width=rect.width, height=rect.height, lines=tuple(lines), marks=_marks(page)
+        number=page.number + 1, width=rect.width, height=rect.height, lines=tuple(lines), marks=tuple(marks)
     )
 
 
-def _marks(page: pymupdf.Page) -> tuple[Mark, ...]:
-    """Small visible shapes: Chromium (Skia) draws list markers as filled discs and squares, not glyphs."""
+def _storable(text: str) -> str:
+    return text if text.isprintable() else _UNSTORABLE.sub("", text)  # most runs have nothing to drop
+
+
+def _mark(block: dict) -> Mark | None:
+    """A small visible shape: Chromium (Skia) draws list markers as filled discs and squares, not glyphs."""
     low, high = _MARK_SIZE
-    marks = []
-    for path in page.get_cdrawings():
-        x0, y0, x1, y1 = path["rect"]
-        width, height = x1 - x0, y1 - y0
-        if not (low <= width <= high and low <= height <= high) or max(width, height) > _MARK_ASPECT * min(width, height):
-            continue
-        colour = path.get("fill") if "f" in path.get("type", "") else path.get("color")
-        if colour is not None and len(colour) == 3 and min(colour) > 0.95:
-            continue  # white on white: not something a reader sees
-        marks.append(Mark(x0=x0, y0=y0, x1=x1, y1=y1))
-    return tuple(marks)
+    x0, y0, x1, y1 = block["bbox"]
+    width, height = x1 - x0, y1 - y0
+    if not (low <= width <= high and low <= height <= high) or max(width, height) > _MARK_ASPECT * min(width, height):
+        return None
+    if block.get("alpha") == 0 or block.get("color") == 0xFFFFFF:
+        return None  # invisible, or white on white: not something a reader sees
+    return Mark(x0=x0, y0=y0, x1=x1, y1=y1)
 
 
 def _raise_if_out_of_memory(exc: Exception) -> None:
