@@ -549,45 +549,72 @@ _INLINE_NUMBER = re.compile(r"^\s*((?:\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)])
 
 def _enumerated_by_indent(items: list[_Item], body: float, set_aside: Counter) -> None:
     """Numbers and dashes set in the same run as the text ("1. First item"): a marker when the item's
-    next line hangs at the text's start, or when it stands where a marker of the same list stood."""
-    markers_at: list[tuple[int, float, str]] = []  # (column, x0, kind) of markers found this way
+    next line hangs at the text's start, or when it stands where such a marker of its list stands
+    (a one-line item of the same list, before or after it)."""
+    candidates = []  # (item, token, kind, text_x0, hangs)
     by_column: dict[int, list[_Item]] = defaultdict(list)
     for item in items:
         by_column[item.column].append(item)
-    for column, column_items in by_column.items():
+    for column_items in by_column.values():
         column_items.sort(key=lambda item: item.line.baseline)
         for index, item in enumerate(column_items):
             if item.marker is not None:
                 continue
             line = item.line
             match = _INLINE_NUMBER.match(line.text)
-            if not match:
-                continue
+            if not match or is_heading_size(line.size, body):
+                continue  # a numbered heading ("V. Session: …") is no list item
             token = match.group(1)
-            kind = "dash" if token in "–—-*·" else "number"
+            kind = "dash" if token in DASH_GLYPHS else "number"
             width = (line.x1 - line.x0) / max(len(line.text), 1)
             text_x0 = line.x0 + width * len(line.text[: match.end() - 1])
-            following = column_items[index + 1].line if index + 1 < len(column_items) else None
+            after = column_items[index + 1] if index + 1 < len(column_items) else None
+            following = after.line if after is not None else None
+            # The item's next line starts right of the number, about where its text does (the
+            # estimate from a justified line's average letter is rough), and is no item itself.
             hangs = (
                 following is not None
+                and after.marker is None
+                and not _INLINE_NUMBER.match(following.text)
                 and following.baseline - line.baseline <= line.size * 2.2
-                and abs(following.x0 - text_x0) <= line.size * 0.45
-                and following.x0 - line.x0 >= line.size * 0.6
+                and line.size * 0.6 <= following.x0 - line.x0 <= line.size * 3
+                and following.x0 <= text_x0 + line.size * 0.45
             )
-            listed = any(c == column and abs(x - line.x0) <= 1.0 and k == kind for c, x, k in markers_at)
-            if not (hangs or listed):
+            if hangs:
+                text_x0 = following.x0  # where the item's text starts, measured rather than estimated
+            candidates.append((item, token, kind, text_x0, hangs))
+    # The lists found by their hanging lines: where their markers and their text start in their
+    # column. A one-line item of such a list stands there too (its number may be wider: "10.").
+    lefts = {column: min(item.line.x0 for item in column_items) for column, column_items in by_column.items()}
+    lists = [
+        (kind, item.line.x0 - lefts[item.column], x - lefts[item.column])
+        for item, _, kind, x, hangs in candidates
+        if hangs
+    ]
+    for item, token, kind, text_x0, hangs in candidates:
+        line = item.line
+        if not hangs:
+            left = lefts[item.column]
+            found = [
+                text + left
+                for list_kind, marker, text in lists
+                if list_kind == kind
+                and abs(line.x0 - left - marker) <= line.size * 0.8
+                and abs(text_x0 - left - text) <= line.size * 0.8
+            ]
+            if not found:
                 continue
-            markers_at.append((column, line.x0, kind))
-            first = line.spans[0] if line.spans[0].text.strip() else line.spans[1]
-            start = first.text.find(token)
-            rest = first.text[start + len(token) :].lstrip()
-            spans = list(line.spans)
-            position = spans.index(first)
-            spans[position] = replace(first, text=rest, x0=text_x0)
-            rest_spans = _strip_leading(tuple(spans[position:]))
-            set_aside[MARKERS] += len(token)
-            item.line = replace(line, spans=rest_spans, x0=text_x0)
-            item.marker = (line.x0, line.y0, text_x0, line.y1)
+            text_x0 = found[0]
+        first = line.spans[0] if line.spans[0].text.strip() else line.spans[1]
+        start = first.text.find(token)
+        rest = first.text[start + len(token) :].lstrip()
+        spans = list(line.spans)
+        position = spans.index(first)
+        spans[position] = replace(first, text=rest, x0=text_x0)
+        rest_spans = _strip_leading(tuple(spans[position:]))
+        set_aside[MARKERS] += len(token)
+        item.line = replace(line, spans=rest_spans, x0=text_x0)
+        item.marker = (line.x0, line.y0, text_x0, line.y1)
 
 
 def _line_right_of(box, items: list[_Item], body: float) -> _Item | None:
@@ -756,6 +783,9 @@ def _starts_block(previous: TextLine, line: TextLine, threshold: float, body: fl
     lower = line.text[:1].islower()
     open_sentence = not previous.text.rstrip().endswith((".", ":", "!", "?"))
     indented = line.x0 - line.left > (line.right - line.left) * 0.015
+    if not block.bullet and indented:
+        # A first-line indent starts a paragraph; text indented as a whole (as its previous line was) runs on.
+        indented = (line.x0 - line.left) - (previous.x0 - previous.left) > line.size * 0.5
     if block.bullet:
         # An item goes on at its hanging indent; at the column's edge something else begins.
         return not (indented or lower) or not (full or lower or open_sentence)

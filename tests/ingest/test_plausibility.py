@@ -158,3 +158,18 @@ def test_a_chapter_sequence_that_restarts_is_refused(tmp_path, report_bytes, dat
         "(is the report in the file twice?)"
     )
     assert json.dumps(export_knowledge_base(), sort_keys=True) == database_state
+
+
+def test_text_after_a_conclusions_label_that_is_not_a_list_is_kept(report_bytes, transcription):
+    # Chapter VII's three conclusions printed as paragraphs (their bullets taken out, p. 23): each
+    # is a recommendation of its own, not a lead-in waiting for items that never come.
+    from icpermed_kb.ingest.parser import parse_document
+    from icpermed_kb.ingest.pdf_text import read_document
+
+    bullets = [pymupdf.Rect(50, 205, 62, 222), pymupdf.Rect(305, 88, 317, 104), pymupdf.Rect(305, 144, 317, 160)]
+    report = parse_document(read_document(redacted(report_bytes, *[(23, rect) for rect in bullets])))
+    got = [(r.kind, r.lead, r.text, r.page) for r in report.sessions[6].recommendations]
+    want = [(r["kind"], r["lead"], r["text"], r["page"]) for r in transcription["sessions"][6]["recommendations"]]
+    assert got == want
+    assert report.problems == [] and report.accounting["unaccounted"] == 0
+    assert report.accounting["list markers"] == 327 - 3
