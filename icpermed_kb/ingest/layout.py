@@ -23,7 +23,7 @@ BULLET_GLYPHS = "•◦▪▫‣●○■□►▸▹➢➤➔→✓✔❖◆◇
 # Glyphs that mark an item only when set apart from the text (a hanging indent, their own span):
 # at a line start inside a paragraph they are punctuation ("perspective – A look …").
 DASH_GLYPHS = "–—-*·"
-_ENUMERATOR = re.compile(r"\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)]")
+_ENUMERATOR = re.compile(r"\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]")
 # Fonts whose characters are pictures, whatever letter PyMuPDF reports for them (ZapfDingbats "l").
 _PICTURE_FONT = re.compile(r"dingbat|symbol|wingding|webding", re.IGNORECASE)
 _LEADER = re.compile(r"(?:\.\s?){4,}")
@@ -66,7 +66,8 @@ class TextLine:
     baseline: float = 0.0
     left: float = 0.0  # the edges of the line's column on its page
     right: float = 0.0
-    marker_x0: float | None = None  # where its list marker starts, when it has one
+    marker_x0: float | None = None  # where its list marker starts and ends, when it has one
+    marker_x1: float | None = None
     justified: bool = False  # its column's lines end at one edge (`right`)
     columns: int = 1  # how many columns its page has
     lone_marker: bool = False  # a list marker that marks no line of its column (yet)
@@ -544,7 +545,7 @@ def _strip_leading(spans: tuple[Span, ...]) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-_INLINE_NUMBER = re.compile(r"^\s*((?:\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)])|[–—\-*·])\s+\S")
+_INLINE_NUMBER = re.compile(r"^\s*((?:\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)])|[–—\-*·])\s+\S")
 
 
 def _enumerated_by_indent(items: list[_Item], body: float, set_aside: Counter) -> None:
@@ -668,6 +669,7 @@ def _text_line(
         left=edges[0],
         right=edges[1],
         marker_x0=marker[0] if marker else None,
+        marker_x1=marker[2] if marker else None,
         columns=columns,
     )
 
@@ -801,7 +803,10 @@ def _outdented(line: TextLine, block: Block) -> bool:
             return False
         indent = min(item.x0 for item in same)
     else:
-        indent = first.x0
+        # The item's text starts right of its marker, at a tab stop that a wide number ("100.")
+        # may push further right than the lines after it, which may even start under the number:
+        # a line ends the item when it starts where the marker does, or left of it.
+        indent = min(first.x0, first.marker_x0 + line.size)
     return line.x0 < indent - line.size * 0.5
 
 
