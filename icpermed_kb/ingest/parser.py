@@ -595,6 +595,18 @@ def _plausibility(report: Report) -> list[str]:
         problems.append(f"{len(silent)} of {len(talks)} talks have no key messages while the others have ({names})")
     elif talks and len(silent) == len(talks):
         problems.append(f"none of the {len(talks)} talks has key messages")
+    # A paragraph never starts in mid-sentence: one that does is the rest of an item or paragraph
+    # that the parse cut in two (a list item's marker or hanging indent misread).
+    broken = [
+        (session.number, text)
+        for session in report.sessions
+        for text in [*session.paragraphs, *(p for talk in session.talks for p in talk.paragraphs)]
+        if text[:1].islower()
+    ]
+    if broken:
+        (number, text), more = broken[0], len(broken) - 1
+        others = f" and {more} more" if more else ""
+        problems.append(f"a paragraph of chapter {number} starts in mid-sentence ({_quote(text)}{others}): text was cut in two")
     return problems
 
 

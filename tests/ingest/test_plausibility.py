@@ -173,3 +173,29 @@ def test_text_after_a_conclusions_label_that_is_not_a_list_is_kept(report_bytes,
     assert got == want
     assert report.problems == [] and report.accounting["unaccounted"] == 0
     assert report.accounting["list markers"] == 327 - 3
+
+
+def test_a_paragraph_cut_in_two_is_a_problem(report_bytes):
+    # The executive summary's first paragraph with a gap after its first line ("… Medi-" / "cine
+    # (ICPerMed) …"): its rest reads as a paragraph of its own, starting in mid-word.
+    import dataclasses
+
+    from icpermed_kb.ingest.parser import parse_document
+    from icpermed_kb.ingest.pdf_text import read_document
+
+    document = read_document(report_bytes)
+    page = document.pages[2]
+    first = next(line for line in page.lines if line.text.startswith("The International Consortium"))
+
+    def lowered(line):
+        if line.x0 < page.width / 2 and line.y0 > first.y1:
+            return dataclasses.replace(line, y0=line.y0 + 12, y1=line.y1 + 12, baseline=line.baseline + 12)
+        return line
+
+    pages = list(document.pages)
+    pages[2] = dataclasses.replace(page, lines=tuple(lowered(line) for line in page.lines))
+    report = parse_document(dataclasses.replace(document, pages=tuple(pages)))
+    assert report.problems == [
+        "a paragraph of chapter I starts in mid-sentence ('cine (ICPerMed), initiated in 2016, brings together publi…'): "
+        "text was cut in two"
+    ]
