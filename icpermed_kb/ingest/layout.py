@@ -47,7 +47,7 @@ class LabelMatcher(Protocol):
         """What follows the label in `text` (its lines joined so far) once the label is complete, else None."""
 
 
-@dataclass
+@dataclass(slots=True)
 class TextLine:
     """A body line in reading order, with what the parser needs to know about it."""
 
@@ -420,7 +420,7 @@ def _merge_by_baseline(lines: list[Line]) -> list[Line]:
     return merged
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     column: int
     line: Line
