@@ -31,10 +31,15 @@ class Recommendation(Editable):
     text = models.TextField()
     order = models.PositiveIntegerField()
     page = models.PositiveIntegerField()
+    # Where the item is printed: [{"page", "x0", "y0", "x1", "y1"}, …] in PDF points (origin top left),
+    # one region per page column; written by the ingestion, not edited (so not in the history either).
+    boxes = models.JSONField(default=list, blank=True, editable=False)
     themes = TaggableManager(through=ThemedItem, blank=True)
 
     objects = RecommendationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=EDIT_MARKS, history_change_reason_field=models.TextField(null=True))
+    history = HistoricalRecords(
+        excluded_fields=[*EDIT_MARKS, "boxes"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         ordering = ["session", "order"]

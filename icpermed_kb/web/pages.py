@@ -138,7 +138,11 @@ RENDERERS = {
     "csv": render_csv,
     "bib": citation_renderer(citations.bibtex, "application/x-bibtex; charset=utf-8", "bib"),
     "ris": citation_renderer(citations.ris, "application/x-research-info-systems; charset=utf-8", "ris"),
-    "csl": citation_renderer(citations.csl_json, "application/vnd.citationstyles.csl+json; charset=utf-8", "csl.json"),
+    "csl": citation_renderer(
+        lambda csl: citations.csl_json(csl).translate(JSON_MARKUP_ESCAPES),  # JSON, so escaped as every JSON twin
+        "application/vnd.citationstyles.csl+json; charset=utf-8",
+        "csl.json",
+    ),
 }
 
 

@@ -48,8 +48,11 @@ def speaker_brief(speaker, absolute: Absolute) -> dict | None:
     return {
         "name": speaker.name,
         "slug": speaker.slug,
+        "position": speaker.position,
         "organisation": speaker.organisation,
+        "organisation_inferred": speaker.organisation_inferred,
         "country": speaker.country,
+        "country_inferred": speaker.country_inferred,
         "url": absolute(speaker.get_absolute_url()),
     }
 

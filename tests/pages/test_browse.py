@@ -194,6 +194,39 @@ def test_speaker_page_lists_roles_talks_and_credited_messages(client, kb):
     assert f"{credited} key messages credited to Frédéric Dayan." in html
 
 
+def test_speakers_from_italy_and_what_was_inferred(client, kb):
+    # "Which speakers came from Italy?": seven, five of them placed by a nationality or a place.
+    count, results, _ = all_pages(client, "/speakers.json?country=Italy")
+    assert count == 7
+    assert sorted((r["name"], r["country_inferred"]) for r in results) == [
+        ("Carlotta Masciocchi", False),
+        ("Chiara Ciccarelli", True),
+        ("Elisa Nannicini", True),
+        ("Fabrizio Landi", True),
+        ("Francesco Dotta", False),
+        ("Gianni D’Errico", True),
+        ("Nicoletta Fabio", True),
+    ]
+    tls = Speaker.objects.filter(organisation="Toscana Life Sciences (TLS)").order_by("name")
+    assert [(s.name, s.organisation_inferred) for s in tls] == [("Fabrizio Landi", True), ("Gianni D’Errico", False)]
+    data = client.get("/speakers/nicoletta-fabio.json").json()
+    assert {key: data[key] for key in ("position", "organisation", "country", "country_inferred", "affiliation")} == {
+        "position": "Mayor of Siena",
+        "organisation": "",
+        "country": "Italy",
+        "country_inferred": True,
+        "affiliation": "the Mayor of Siena",
+    }
+    html = client.get("/speakers/fabrizio-landi/").content.decode()
+    inferred = '<span class="inferred" title="Inferred: not printed as such in the affiliation">(inferred)</span>'
+    assert "<dt>Position</dt><dd>President</dd>" in html
+    assert f"<dt>Organisation</dt><dd>Toscana Life Sciences (TLS) {inferred}</dd>" in html
+    assert f"<dt>Country</dt><dd>Italy {inferred}</dd>" in html
+    assert "<dd>President of Toscana Life Science (TLS) Foundation</dd>" in html  # as printed
+    listing = client.get("/speakers/?country=International").content.decode()
+    assert "Indridi Benediktsson" in listing and f"International {inferred}" in listing
+
+
 def test_theme_page_holds_everything_tagged_with_it(client, kb):
     data = client.get("/themes/regulation-ethics.json").json()
     assert [item["id"] for item in data["key_messages"]] == list(
