@@ -62,6 +62,7 @@ urlpatterns = [
     path("search.json", search.search, JSON, name="search-json"),
     path("export.json", site.export_json, name="export-json"),
     path("healthz", site.healthz, name="healthz"),
+    path("favicon.ico", site.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     # Published while the site held one report: each now answers, permanently, at that report's URL.
     *[

@@ -219,10 +219,8 @@ def test_speakers_from_italy_and_what_was_inferred(client, kb):
     }
     html = client.get("/speakers/fabrizio-landi/").content.decode()
     inferred = '<span class="inferred" title="Inferred: not printed as such in the affiliation">(inferred)</span>'
-    assert "<dt>Position</dt><dd>President</dd>" in html
-    assert f"<dt>Organisation</dt><dd>Toscana Life Sciences (TLS) {inferred}</dd>" in html
-    assert f"<dt>Country</dt><dd>Italy {inferred}</dd>" in html
-    assert "<dd>President of Toscana Life Science (TLS) Foundation</dd>" in html  # as printed
+    assert "<dt>Affiliation as printed</dt><dd>President of Toscana Life Science (TLS) Foundation</dd>" in html
+    assert f"<dt>Read as</dt><dd>President · Toscana Life Sciences (TLS) {inferred} · Italy {inferred}</dd>" in html
     listing = client.get("/speakers/?country=International").content.decode()
     assert "Indridi Benediktsson" in listing and f"International {inferred}" in listing
 
@@ -266,7 +264,25 @@ def test_key_message_csv_has_every_message(client, kb):
 
 
 def test_export_json_is_the_export_command_shape(client, kb):
-    assert client.get("/export.json").json() == export_knowledge_base()
+    assert client.get("/export.json").json() == export_knowledge_base(lambda path: "http://testserver" + path)
+
+
+def test_export_items_join_with_the_csv_twins_and_the_permalinks(client, kb):
+    exported = client.get("/export.json").json()["reports"][0]
+    messages = [m for s in exported["sessions"] for t in s["talks"] for m in t["key_messages"]]
+    messages += [m for s in exported["sessions"] for m in s["key_messages"]]
+    rows = list(csv.DictReader(io.StringIO(client.get("/key-messages.csv").content.decode("utf-8-sig"))))
+    by_id = {int(row["id"]): row for row in rows}
+    assert sorted(m["id"] for m in messages) == sorted(by_id)
+    for message in messages:
+        row = by_id[message["id"]]
+        assert (message["url"], message["text"], "; ".join(message["themes"])) == (row["url"], row["text"], row["themes"])
+        assert message["theme_slugs"] == list(
+            Theme.objects.filter(tagged_items__object_id=message["id"], tagged_items__content_type__model="keymessage")
+            .order_by("order", "name")
+            .values_list("slug", flat=True)
+        )
+    assert client.get(messages[0]["url"].removeprefix("http://testserver")).status_code == 200
 
 
 def test_key_message_json_result_shape(client, kb):
