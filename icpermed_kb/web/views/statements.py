@@ -3,10 +3,13 @@ the report, related statements from other talks and sessions, and how to cite it
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from icpermed_kb.search import get_engine
+from icpermed_kb.search.text import STOP_WORDS, clean, stem, words
 from icpermed_kb.web import citations, representations
 from icpermed_kb.web.pages import Page, page_view
 from recommendations.models import Recommendation
@@ -15,7 +18,6 @@ from sessions.models import KeyMessage
 from .sessions import report_crumbs
 
 RELATED = 5  # related statements shown
-CANDIDATES = 30  # best word matches considered for them
 FORMATS = ("html", "json", "bib", "ris", "csl")
 MODELS = {"key_message": KeyMessage, "recommendation": Recommendation}
 
@@ -49,32 +51,52 @@ def neighbour(brief: dict | None) -> dict | None:
 
 
 def related_keys(item, kind: str) -> list[tuple[str, int]]:
-    """Statements sharing this one's most telling words, from other talks (or other sessions, for a
-    panel item or recommendation), best first; those sharing its themes go before the rest."""
+    """Statements of the same report that share this one's telling words, from other talks (or other
+    sessions, for a panel item or recommendation): each shared word weighs its rarity in the report
+    (idf), a shared theme weighs as much as the rarest word. Only the report's own statements are read,
+    so a page published once keeps its content when later reports arrive."""
+    report = item.session.report_id
+    messages = KeyMessage.objects.filter(session__report_id=report)
+    recommendations = Recommendation.objects.filter(session__report_id=report)
     if kind == "key_message" and item.talk_id:
-        messages = KeyMessage.objects.exclude(talk_id=item.talk_id)
-        recommendations = Recommendation.objects.all()
+        messages = messages.exclude(talk_id=item.talk_id)
     else:
         same_session = Q(session_id=item.session_id)
-        messages = KeyMessage.objects.exclude(same_session & Q(talk=None))
-        recommendations = Recommendation.objects.exclude(same_session)
-    hits = get_engine().similar(item.text, key_messages=messages, recommendations=recommendations)[:CANDIDATES]
-    own_themes = {theme.id for theme in item.theme_list}
-    shared = shared_theme_counts(hits, own_themes)
-    ranked = sorted(hits, key=lambda hit: (-shared.get((hit.type, hit.id), 0), -hit.score, hit.type, hit.id))
-    return [(hit.type, hit.id) for hit in ranked[:RELATED]]
+        messages = messages.exclude(same_session & Q(talk=None))
+        recommendations = recommendations.exclude(same_session)
+    candidates = {("key_message", pk): text for pk, text in messages.values_list("id", "text")}
+    candidates |= {("recommendation", pk): text for pk, text in recommendations.values_list("id", "text")}
+    candidates.pop((kind, item.pk), None)
+    stems = {key: significant_stems(text) for key, text in candidates.items()}
+    own = significant_stems(item.text)
+    documents = len(stems) + 1
+    frequency = Counter(stem for found in stems.values() for stem in found & own)
+    rarity = {stem: math.log(documents / (1 + frequency[stem])) + 1 for stem in own}
+    shared = shared_theme_counts(messages, recommendations, {theme.id for theme in item.theme_list})
+    theme_weight = max(rarity.values(), default=1.0)
+    scores = {
+        key: sum(rarity[stem] for stem in found & own) + theme_weight * shared.get(key, 0)
+        for key, found in stems.items()
+        if found & own
+    }
+    return sorted(scores, key=lambda key: (-scores[key], key))[:RELATED]
 
 
-def shared_theme_counts(hits, own_themes: set[int]) -> dict[tuple[str, int], int]:
-    """How many of `own_themes` each hit carries (one query)."""
+def significant_stems(text: str) -> set[str]:
+    """The stems of a text's words that say something: stop words and words of two letters left out."""
+    return {stem(word) for _, _, word in words(clean(text)) if len(word) > 2 and word not in STOP_WORDS}
+
+
+def shared_theme_counts(messages, recommendations, own_themes: set[int]) -> dict[tuple[str, int], int]:
+    """How many of `own_themes` each of these statements carries (one query)."""
     from django.contrib.contenttypes.models import ContentType
 
     from icpermed_kb.models import ThemedItem
 
     types = ContentType.objects.get_for_models(*MODELS.values())
     kind_of = {types[model].id: kind for kind, model in MODELS.items()}
-    wanted = Q(content_type=types[KeyMessage], object_id__in=[hit.id for hit in hits if hit.type == "key_message"] or [-1])
-    wanted |= Q(content_type=types[Recommendation], object_id__in=[hit.id for hit in hits if hit.type == "recommendation"] or [-1])
+    wanted = Q(content_type=types[KeyMessage], object_id__in=messages.values("id"))
+    wanted |= Q(content_type=types[Recommendation], object_id__in=recommendations.values("id"))
     counts: dict[tuple[str, int], int] = {}
     rows = ThemedItem.objects.filter(wanted, tag_id__in=own_themes or [-1]).values_list("content_type_id", "object_id")
     for content_type, object_id in rows:
