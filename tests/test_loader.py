@@ -311,3 +311,11 @@ def test_a_corrected_report_may_drop_up_to_a_tenth_of_the_items(ingested, parsed
     else:
         _, summary = corrected_load(shrunk)
         assert summary.counts["key messages"]["deleted"] == budget
+
+
+def test_the_summary_counts_each_person_once(db):
+    """A person named in several places (people lists, talk headings) is one speaker, counted once."""
+    first = ingest(REPORT_PDF).summary.counts["speakers"]
+    assert (first["created"], first["updated"], first["unchanged"]) == (Speaker.objects.count(), 0, 0) == (25, 0, 0)
+    again = ingest(REPORT_PDF).summary.counts["speakers"]
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 25)

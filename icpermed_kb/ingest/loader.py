@@ -150,6 +150,7 @@ class _Loader:
         self.tag_targets: list[tuple[object, tuple[str, ...]]] = []
         self.reason = f"Ingestion of {source}"[:100]
         self.tombstones = set(Tombstone.objects.values_list("model", "key"))
+        self.speakers: dict[str, Speaker | None] = {}  # by slug: the people this ingestion has met
 
     def deleted_by_editor(self, model, key: str) -> bool:
         if (model._meta.label_lower, key) in self.tombstones:
@@ -261,13 +262,20 @@ class _Loader:
 
     def speaker(self, person: records.Person) -> Speaker | None:
         slug = slugify(person.name) or "speaker"
+        if slug in self.speakers:  # named again (a talk heading, another session): counted once
+            return self.speakers[slug]
+        self.speakers[slug] = found = self._speaker(slug, person)
+        return found
+
+    def _speaker(self, slug: str, person: records.Person) -> Speaker | None:
         if self.deleted_by_editor(Speaker, slug):
             return None
         existing = Speaker.objects.filter(slug=slug).first()
-        if existing and not person.affiliation:
-            return existing  # a talk heading names someone listed elsewhere: keep their details
-        if existing and existing.affiliation and existing.affiliation != person.affiliation:
-            return existing  # the first listing wins; later listings keep their own SessionRole text
+        if existing and (not person.affiliation or (existing.affiliation and existing.affiliation != person.affiliation)):
+            # A talk heading names someone listed elsewhere, or an earlier listing (another session,
+            # another report) gave the details: keep them; each listing keeps its own SessionRole text.
+            self.summary.note(Speaker._meta.verbose_name_plural, "unchanged")
+            return existing
         return self.upsert(
             Speaker,
             {"slug": slug},

@@ -23,7 +23,9 @@ def test_a_new_reader_walks_from_home_to_a_cited_page(ingested_site, page):
     screenshot(page, "session")
     assert_accessible(page)
 
-    page.get_by_role("link", name="A Digital Twin for a proper use of medications.").click()
+    # The session's contents link to the talk's place on the page; its heading links to its own page.
+    talk_heading = page.get_by_role("heading", name="A Digital Twin for a proper use of medications.")
+    talk_heading.get_by_role("link").click()
     assert page.locator("h1").text_content() == "A Digital Twin for a proper use of medications."
     screenshot(page, "talk")
     assert_accessible(page)
