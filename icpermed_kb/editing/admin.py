@@ -31,7 +31,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.managers import TaggableManager
 
-from icpermed_kb.models import Theme, Tombstone
+from icpermed_kb.models import Theme, Tombstone, data_version
 from icpermed_kb.models import editable as editing
 
 # --- form fields -----------------------------------------------------------------------------
@@ -381,6 +381,8 @@ class EditableAdmin(EditableMixin, SimpleHistoryAdmin):
     @admin.action(description="Forget edits: let the next ingestion update the selected items again")
     def forget_edits(self, request, queryset):
         count = queryset.filter(edited_at__isnull=False).update(edited_fields=[], edited_by=None, edited_at=None)
+        if count:
+            data_version.bump()  # update() sends no signal; the next ingestion must not take its short cut
         self.message_user(request, f"{count} items will follow the report again at the next ingestion.")
 
 
