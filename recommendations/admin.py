@@ -3,23 +3,14 @@
 from django.contrib import admin
 
 from icpermed_kb.editing.admin import EditableAdmin, EditedFilter, ThemeFilter
+from icpermed_kb.models.editable import shorten
 
 from .models import Recommendation
 
 
 @admin.register(Recommendation)
 class RecommendationAdmin(EditableAdmin):
-    list_display = (
-        "summary",
-        "kind",
-        "report_label",
-        "session_number",
-        "order",
-        "report_page",
-        "theme_names",
-        "public_page",
-        "edit_marks",
-    )
+    list_display = ("summary", "kind", "place", "order", "links", "theme_names", "edit_marks")
     list_select_related = ("session__report", "edited_by")
     list_filter = ("session__report", "session", "kind", ThemeFilter, EditedFilter)
     search_fields = ("text", "lead")
@@ -34,8 +25,8 @@ class RecommendationAdmin(EditableAdmin):
 
     @admin.display(description="recommendation", ordering="text")
     def summary(self, obj):
-        return obj.text if len(obj.text) <= 120 else obj.text[:119] + "…"
+        return shorten(obj.text, 240)
 
-    @admin.display(description="session", ordering="session__order")
-    def session_number(self, obj):
-        return obj.session.number
+    def change_form_subtitle(self, obj):
+        where = f"{self.report_label(obj)}, session {obj.session.number}, p. {obj.page}"
+        return f"Recommendation {obj.order} ({obj.get_kind_display().lower()}) — {where}"

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, F
 
 from icpermed_kb.editing.admin import EditableAdmin, EditableInline, EditedFilter, ThemeFilter
+from icpermed_kb.models.editable import shorten
 from recommendations.models import Recommendation
 from speakers.models import SessionRole
 
@@ -115,17 +116,7 @@ class KeyMessageInline(EditableInline):
 
 @admin.register(Talk)
 class TalkAdmin(EditableAdmin):
-    list_display = (
-        "speaker",
-        "title",
-        "report_label",
-        "session_number",
-        "order",
-        "report_page",
-        "theme_names",
-        "public_page",
-        "edit_marks",
-    )
+    list_display = ("speaker", "title", "place", "order", "links", "theme_names", "edit_marks")
     list_select_related = ("speaker", "session__report", "edited_by")
     list_filter = ("session__report", "session", ThemeFilter, EditedFilter)
     search_fields = ("title", "topic", "speaker__name", "speaker__organisation")
@@ -150,9 +141,10 @@ class TalkAdmin(EditableAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.list_select_related).prefetch_related("themes")
 
-    @admin.display(description="session", ordering="session__order")
-    def session_number(self, obj):
-        return obj.session.number
+    def change_form_subtitle(self, obj):
+        where = f"{self.report_label(obj)}, session {obj.session.number}, p. {obj.page}"
+        title = f": “{obj.title}”" if obj.title else ""
+        return f"Talk {obj.order} by {obj.speaker}{title} — {where}"
 
     def inline_defaults(self, parent, obj):
         if isinstance(obj, KeyMessage):
@@ -161,17 +153,7 @@ class TalkAdmin(EditableAdmin):
 
 @admin.register(KeyMessage)
 class KeyMessageAdmin(EditableAdmin):
-    list_display = (
-        "summary",
-        "kind",
-        "report_label",
-        "session_number",
-        "speaker",
-        "report_page",
-        "theme_names",
-        "public_page",
-        "edit_marks",
-    )
+    list_display = ("summary", "kind", "place", "speaker", "links", "theme_names", "edit_marks")
     list_select_related = ("session__report", "talk", "talk__speaker", "edited_by")
     list_filter = ("session__report", "session", "kind", ThemeFilter, EditedFilter)
     search_fields = ("text", "group", "talk__title", "talk__speaker__name")
@@ -186,11 +168,13 @@ class KeyMessageAdmin(EditableAdmin):
 
     @admin.display(description="key message", ordering="text")
     def summary(self, obj):
-        return obj.text if len(obj.text) <= 120 else obj.text[:119] + "…"
+        return shorten(obj.text, 240)
 
-    @admin.display(description="session", ordering="session__order")
-    def session_number(self, obj):
-        return obj.session.number
+    def change_form_subtitle(self, obj):
+        where = f"{self.report_label(obj)}, session {obj.session.number}, p. {obj.page}"
+        if obj.talk_id:
+            return f"Key message {obj.order} of {obj.talk.speaker}’s talk — {where}"
+        return f"Panel-discussion item {obj.order} — {where}"
 
     @admin.display(description="speaker", ordering="talk__speaker__name")
     def speaker(self, obj):

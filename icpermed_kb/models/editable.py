@@ -24,6 +24,15 @@ from django.db import models
 EDIT_MARKS = ["edited_fields", "edited_by", "edited_at", "version"]
 
 
+def shorten(text: str, limit: int = 80) -> str:
+    """`text` if it fits in `limit` characters, else its first whole words and "…" (never a cut word)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit].rsplit(" ", 1)[0] if text[limit] != " " else text[:limit]
+    return head.rstrip(" ,;:–-") + "…"
+
+
 class EditConflict(Exception):
     """A save lost the race: the row's version moved on after the form was checked."""
 
