@@ -3,13 +3,14 @@
 from django.contrib import admin
 
 from icpermed_kb.editing.admin import EditableAdmin, EditedFilter, ThemeFilter
+from icpermed_kb.editing.passages import PrintedPassageMixin
 from icpermed_kb.models.editable import shorten
 
 from .models import Recommendation
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(EditableAdmin):
+class RecommendationAdmin(PrintedPassageMixin, EditableAdmin):
     list_display = ("summary", "kind", "place", "order", "links", "theme_names", "edit_marks")
     list_select_related = ("session__report", "edited_by")
     list_filter = ("session__report", "session", "kind", ThemeFilter, EditedFilter)
@@ -17,8 +18,8 @@ class RecommendationAdmin(EditableAdmin):
     ordering = ("session__report", "session__order", "order")
     autocomplete_fields = ("session",)
     key_fields = ("session", "order")
-    fields = ("session", "order", "kind", "lead", "text", "page", "report_page", "themes", "edit_marks")
-    readonly_fields = ("report_page", "edit_marks")
+    fields = ("session", "order", "kind", "lead", ("text", "printed_passage"), "page", "report_page", "themes", "edit_marks")
+    readonly_fields = ("report_page", "printed_passage", "edit_marks")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.list_select_related).prefetch_related("themes")

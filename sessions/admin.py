@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, F
 
 from icpermed_kb.editing.admin import EditableAdmin, EditableInline, EditedFilter, ThemeFilter
+from icpermed_kb.editing.passages import PrintedPassageMixin
 from icpermed_kb.models.editable import shorten
 from recommendations.models import Recommendation
 from speakers.models import SessionRole
@@ -115,7 +116,7 @@ class KeyMessageInline(EditableInline):
 
 
 @admin.register(Talk)
-class TalkAdmin(EditableAdmin):
+class TalkAdmin(PrintedPassageMixin, EditableAdmin):
     list_display = ("speaker", "title", "place", "order", "links", "theme_names", "edit_marks")
     list_select_related = ("speaker", "session__report", "edited_by")
     list_filter = ("session__report", "session", ThemeFilter, EditedFilter)
@@ -131,11 +132,11 @@ class TalkAdmin(EditableAdmin):
         "topic",
         "page",
         "report_page",
-        "paragraphs",
+        ("paragraphs", "printed_passage"),
         "themes",
         "edit_marks",
     )
-    readonly_fields = ("report_page", "edit_marks")
+    readonly_fields = ("report_page", "printed_passage", "edit_marks")
     inlines = (KeyMessageInline,)
 
     def get_queryset(self, request):
@@ -152,7 +153,7 @@ class TalkAdmin(EditableAdmin):
 
 
 @admin.register(KeyMessage)
-class KeyMessageAdmin(EditableAdmin):
+class KeyMessageAdmin(PrintedPassageMixin, EditableAdmin):
     list_display = ("summary", "kind", "place", "speaker", "links", "theme_names", "edit_marks")
     list_select_related = ("session__report", "talk", "talk__speaker", "edited_by")
     list_filter = ("session__report", "session", "kind", ThemeFilter, EditedFilter)
@@ -160,8 +161,19 @@ class KeyMessageAdmin(EditableAdmin):
     ordering = MESSAGE_ORDER
     autocomplete_fields = ("session", "talk")
     key_fields = ("session", "talk", "order")
-    fields = ("session", "talk", "order", "kind", "group", "text", "page", "report_page", "themes", "edit_marks")
-    readonly_fields = ("report_page", "edit_marks")
+    fields = (
+        "session",
+        "talk",
+        "order",
+        "kind",
+        "group",
+        ("text", "printed_passage"),
+        "page",
+        "report_page",
+        "themes",
+        "edit_marks",
+    )
+    readonly_fields = ("report_page", "printed_passage", "edit_marks")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.list_select_related).prefetch_related("themes")
