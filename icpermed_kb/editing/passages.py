@@ -23,7 +23,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
+NO_STORED_FILE = mark_safe(
+    '<p class="passage-note">The report’s PDF is not stored, so the printed passage cannot be shown: '
+    "ingest the report again to store it.</p>"
+)
 PASSAGE_CACHE_SECONDS = 7 * 24 * 3600  # the key changes with the PDF and the boxes: never stale
 
 
@@ -71,7 +76,7 @@ class PrintedPassageMixin:
         return [
             path(
                 "<path:object_id>/passage/<int:page>.png",
-                self.admin_site.admin_view(self.passage_view),
+                self.admin_site.admin_view(self.passage_view, cacheable=True),  # the browser may keep it
                 name=self.passage_url_name,
             ),
             *super().get_urls(),
@@ -92,10 +97,7 @@ class PrintedPassageMixin:
                 self.report_page(obj),
             )
         if not has_stored_file(report):
-            return format_html(
-                '<p class="passage-note">The report’s PDF is not stored, so the printed passage cannot be shown: '
-                "ingest the report again to store it.</p>"
-            )
+            return NO_STORED_FILE
         pdf = reverse("report-pdf", args=[report.slug])
         figures = format_html_join(
             "",
