@@ -266,8 +266,8 @@ class Columns:
 
     @admin.display(description="session", ordering="session__order")
     def place(self, obj):
-        """Report and session in one short column: "2023 · Siena · V"."""
-        return f"{self.report_label(obj)} · {obj.session.number}"
+        """Report and session in one short column: "2023 · Siena · V" (a line may break before the session only)."""
+        return f"{self.report_label(obj).replace(' ', chr(0xA0))} · {obj.session.number}"
 
     @admin.display(description="links")
     def links(self, obj):
