@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
@@ -13,8 +14,13 @@ from sessions.models import KeyMessage, Report, Session, Talk
 from speakers.models import SessionRole
 
 
-def export_knowledge_base() -> dict:
-    """Every report with its sessions, people, talks, key messages and recommendations, in report order."""
+def export_knowledge_base(absolute: Callable[[str], str] = str) -> dict:
+    """Every report with its sessions, people, talks, key messages and recommendations, in report order.
+
+    Each item carries its id and the URL of its page, made absolute by `absolute` (the web page passes
+    request.build_absolute_uri; the command gives site paths, or joins them to --base-url), so the
+    export joins with the CSV twins and the permalinks.
+    """
     themes = _themes_by_item()
     reports = Report.objects.order_by("start_date", "id").prefetch_related(
         Prefetch("sessions", queryset=Session.objects.order_by("order")),
@@ -28,30 +34,52 @@ def export_knowledge_base() -> dict:
         ),
         Prefetch("sessions__recommendations", queryset=Recommendation.objects.order_by("order")),
     )
-    return {"reports": [_report(report, themes) for report in reports]}
+    return {"reports": [_report(report, themes, absolute) for report in reports]}
 
 
-def _themes_by_item() -> dict[tuple[int, int], list[str]]:
-    themes: dict[tuple[int, int], list[str]] = defaultdict(list)
+def _themes_by_item() -> dict[tuple[int, int], list[tuple[str, str]]]:
+    """(name, slug) of each item's themes, in vocabulary order, by (content type, id)."""
+    themes: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
     rows = ThemedItem.objects.select_related("tag").order_by("tag__order", "tag__name")
     for row in rows:
-        themes[(row.content_type_id, row.object_id)].append(row.tag.name)
+        themes[(row.content_type_id, row.object_id)].append((row.tag.name, row.tag.slug))
     return themes
 
 
-def _report(report: Report, themes) -> dict:
+def _speaker(speaker, absolute) -> dict:
+    return {
+        "name": speaker.name,
+        "slug": speaker.slug,
+        "position": speaker.position,
+        "organisation": speaker.organisation,
+        "organisation_inferred": speaker.organisation_inferred,
+        "country": speaker.country,
+        "country_inferred": speaker.country_inferred,
+        "url": absolute(speaker.get_absolute_url()),
+    }
+
+
+def _report(report: Report, themes, absolute) -> dict:
     types = ContentType.objects.get_for_models(KeyMessage, Recommendation)
+
+    def themed(item, model) -> dict:
+        found = themes.get((types[model].id, item.id), [])
+        return {"themes": [name for name, _ in found], "theme_slugs": [slug for _, slug in found]}
 
     def message(item: KeyMessage) -> dict:
         return {
+            "id": item.id,
             "kind": item.kind,
             "group": item.group,
             "text": item.text,
             "page": item.page,
-            "themes": themes.get((types[KeyMessage].id, item.id), []),
+            **themed(item, KeyMessage),
+            "url": absolute(item.get_absolute_url()),
         }
 
     return {
+        "slug": report.slug,
+        "url": absolute(report.get_absolute_url()),
         "title": report.title,
         "series": report.series,
         "number": report.number,
@@ -64,26 +92,19 @@ def _report(report: Report, themes) -> dict:
                 "number": session.number,
                 "title": session.title,
                 "kind": session.kind,
+                "url": absolute(session.get_absolute_url()),
                 "page": session.page,
                 "aim": session.aim,
                 "paragraphs": session.paragraphs,
                 "people": [
-                    {
-                        "name": role.speaker.name,
-                        "organisation": role.speaker.organisation,
-                        "country": role.speaker.country,
-                        "affiliation": role.affiliation,
-                        "role": role.role,
-                    }
+                    {**_speaker(role.speaker, absolute), "affiliation": role.affiliation, "role": role.role}
                     for role in session.roles.all()
                 ],
                 "talks": [
                     {
-                        "speaker": {
-                            "name": talk.speaker.name,
-                            "organisation": talk.speaker.organisation,
-                            "country": talk.speaker.country,
-                        },
+                        "id": talk.id,
+                        "url": absolute(talk.get_absolute_url()),
+                        "speaker": _speaker(talk.speaker, absolute),
                         "title": talk.title,
                         "topic": talk.topic,
                         "page": talk.page,
@@ -95,11 +116,13 @@ def _report(report: Report, themes) -> dict:
                 "key_messages": [message(item) for item in session.panel_items],
                 "recommendations": [
                     {
+                        "id": item.id,
                         "kind": item.kind,
                         "lead": item.lead,
                         "text": item.text,
                         "page": item.page,
-                        "themes": themes.get((types[Recommendation].id, item.id), []),
+                        **themed(item, Recommendation),
+                        "url": absolute(item.get_absolute_url()),
                     }
                     for item in session.recommendations.all()
                 ],

@@ -7,10 +7,26 @@ links each page to its twins by that rule.
 from django.contrib import admin
 from django.urls import path
 
-from icpermed_kb.web.views import key_messages, recommendations, reports, search, sessions, site, speakers, themes
+from icpermed_kb.web.views import (
+    key_messages,
+    recommendations,
+    reports,
+    search,
+    sessions,
+    site,
+    speakers,
+    statements,
+    themes,
+)
 
 JSON = {"format": "json"}
 CSV = {"format": "csv"}
+EXTENSIONS = {"json": "json", "csv": "csv", "bib": "bib", "ris": "ris", "csl": "csl.json"}
+
+
+def twins(route: str, view, name: str, *formats: str) -> list:
+    """The page's other formats at its path plus an extension, named after it: "<name>-<format>"."""
+    return [path(f"{route}.{EXTENSIONS[format]}", view, {"format": format}, name=f"{name}-{format}") for format in formats]
 
 urlpatterns = [
     path("", reports.home, name="home"),
@@ -25,6 +41,8 @@ urlpatterns = [
     path("talks/<int:pk>/", sessions.talk_detail, name="talk-detail"),
     path("talks/<int:pk>.json", sessions.talk_detail, JSON, name="talk-detail-json"),
     path("key-messages/", key_messages.key_message_list, name="keymessage-list"),
+    path("key-messages/<int:pk>/", statements.key_message_detail, name="keymessage-detail"),
+    *twins("key-messages/<int:pk>", statements.key_message_detail, "keymessage-detail", "json", "bib", "ris", "csl"),
     path("key-messages.json", key_messages.key_message_list, JSON, name="keymessage-list-json"),
     path("key-messages.csv", key_messages.key_message_list, CSV, name="keymessage-list-csv"),
     path("speakers/", speakers.speaker_list, name="speaker-list"),
@@ -32,6 +50,8 @@ urlpatterns = [
     path("speakers/<slug:slug>/", speakers.speaker_detail, name="speaker-detail"),
     path("speakers/<slug:slug>.json", speakers.speaker_detail, JSON, name="speaker-detail-json"),
     path("recommendations/", recommendations.recommendation_list, name="recommendation-list"),
+    path("recommendations/<int:pk>/", statements.recommendation_detail, name="recommendation-detail"),
+    *twins("recommendations/<int:pk>", statements.recommendation_detail, "recommendation-detail", "json", "bib", "ris", "csl"),
     path("recommendations.json", recommendations.recommendation_list, JSON, name="recommendation-list-json"),
     path("recommendations.csv", recommendations.recommendation_list, CSV, name="recommendation-list-csv"),
     path("themes/", themes.theme_list, name="theme-list"),
@@ -42,6 +62,7 @@ urlpatterns = [
     path("search.json", search.search, JSON, name="search-json"),
     path("export.json", site.export_json, name="export-json"),
     path("healthz", site.healthz, name="healthz"),
+    path("favicon.ico", site.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     # Published while the site held one report: each now answers, permanently, at that report's URL.
     *[

@@ -1,6 +1,7 @@
 """Recommendations: session conclusions, perspectives and the report's conclusion."""
 
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -30,10 +31,15 @@ class Recommendation(Editable):
     text = models.TextField()
     order = models.PositiveIntegerField()
     page = models.PositiveIntegerField()
+    # Where the item is printed: [{"page", "x0", "y0", "x1", "y1"}, …] in PDF points (origin top left),
+    # one region per page column; written by the ingestion, not edited (so not in the history either).
+    boxes = models.JSONField(default=list, blank=True, editable=False)
     themes = TaggableManager(through=ThemedItem, blank=True)
 
     objects = RecommendationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=EDIT_MARKS, history_change_reason_field=models.TextField(null=True))
+    history = HistoricalRecords(
+        excluded_fields=[*EDIT_MARKS, "boxes"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         ordering = ["session", "order"]
@@ -47,4 +53,9 @@ class Recommendation(Editable):
         return f"rec-{self.pk}"
 
     def get_absolute_url(self):
+        """The statement's own page, its permalink."""
+        return reverse("recommendation-detail", args=[self.pk])
+
+    def in_context_url(self) -> str:
+        """The statement where it is printed: its anchor on its session's page."""
         return f"{self.session.get_absolute_url()}#{self.anchor}"

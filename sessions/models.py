@@ -162,6 +162,18 @@ class Report(Editable):
     def get_absolute_url(self):
         return reverse("report-detail", args=[self.slug])
 
+    def statements(self) -> list[tuple[str, int]]:
+        """Every statement of the report as ("key_message" | "recommendation", id) in printed order:
+        session by session, its talks' key messages, its panel discussion, then its recommendations."""
+        from recommendations.models import Recommendation
+
+        last = 1 << 30  # a panel item (no talk) comes after every talk of its session
+        messages = KeyMessage.objects.of_report(self).values_list("id", "session__order", "talk__order", "order")
+        recommendations = Recommendation.objects.of_report(self).values_list("id", "session__order", "order")
+        keyed = [((session, 0, last if talk is None else talk, order), ("key_message", pk)) for pk, session, talk, order in messages]
+        keyed += [((session, 1, 0, order), ("recommendation", pk)) for pk, session, order in recommendations]
+        return [statement for _, statement in sorted(keyed)]
+
     def themed_items(self) -> list[models.QuerySet]:
         """The report's talks, key messages and recommendations: everything a theme can tag."""
         from recommendations.models import Recommendation
@@ -231,10 +243,15 @@ class Talk(Editable):
     paragraphs = models.JSONField(default=list, blank=True)
     order = models.PositiveIntegerField()
     page = models.PositiveIntegerField()
+    # Where the item is printed: [{"page", "x0", "y0", "x1", "y1"}, …] in PDF points (origin top left),
+    # one region per page column; written by the ingestion, not edited (so not in the history either).
+    boxes = models.JSONField(default=list, blank=True, editable=False)
     themes = TaggableManager(through=ThemedItem, blank=True)
 
     objects = TalkQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=EDIT_MARKS, history_change_reason_field=models.TextField(null=True))
+    history = HistoricalRecords(
+        excluded_fields=[*EDIT_MARKS, "boxes"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         ordering = ["session", "order"]
@@ -265,10 +282,15 @@ class KeyMessage(Editable):
     text = models.TextField()
     order = models.PositiveIntegerField()
     page = models.PositiveIntegerField()
+    # Where the item is printed: [{"page", "x0", "y0", "x1", "y1"}, …] in PDF points (origin top left),
+    # one region per page column; written by the ingestion, not edited (so not in the history either).
+    boxes = models.JSONField(default=list, blank=True, editable=False)
     themes = TaggableManager(through=ThemedItem, blank=True)
 
     objects = KeyMessageQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=EDIT_MARKS, history_change_reason_field=models.TextField(null=True))
+    history = HistoricalRecords(
+        excluded_fields=[*EDIT_MARKS, "boxes"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         ordering = ["session", "talk__order", "order"]
@@ -287,6 +309,10 @@ class KeyMessage(Editable):
         return f"km-{self.pk}"
 
     def get_absolute_url(self):
-        """The statement's permalink: its anchor on the talk page, or on the session page for panel items."""
+        """The statement's own page, its permalink."""
+        return reverse("keymessage-detail", args=[self.pk])
+
+    def in_context_url(self) -> str:
+        """The statement where it is printed: its anchor on the talk page, or on the session page for panel items."""
         page = reverse("talk-detail", args=[self.talk_id]) if self.talk_id else self.session.get_absolute_url()
         return f"{page}#{self.anchor}"

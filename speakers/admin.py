@@ -21,13 +21,21 @@ class RoleInline(EditableInline):
 
 @admin.register(Speaker)
 class SpeakerAdmin(EditableAdmin):
-    list_display = ("name", "organisation", "country", "role_list", "talk_count", "public_page", "edit_marks")
+    list_display = ("name", "position", "organisation", "country", "role_list", "talk_count", "public_page", "edit_marks")
     list_select_related = ("edited_by",)
-    list_filter = ("roles__session__report", "country", "roles__role", "roles__session", EditedFilter)
-    search_fields = ("name", "organisation", "country", "affiliation")
+    list_filter = ("roles__session__report", "country", "country_inferred", "roles__role", "roles__session", EditedFilter)
+    search_fields = ("name", "position", "organisation", "country", "affiliation")
     ordering = ("name",)
     key_fields = ("slug",)
-    fields = ("name", "slug", "organisation", "country", "affiliation", "edit_marks")
+    fields = (
+        "name",
+        "slug",
+        "affiliation",
+        "position",
+        ("organisation", "organisation_inferred"),
+        ("country", "country_inferred"),
+        "edit_marks",
+    )
     inlines = (RoleInline,)
 
     def get_queryset(self, request):

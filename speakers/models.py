@@ -35,8 +35,15 @@ class SpeakerQuerySet(models.QuerySet):
 class Speaker(Editable):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
+    position = models.CharField(max_length=300, blank=True, help_text="Read from the affiliation")
     organisation = models.CharField(max_length=300, blank=True)
-    country = models.CharField(max_length=100, blank=True)
+    organisation_inferred = models.BooleanField(
+        default=False, help_text="Not printed so in this affiliation (the report's usual spelling of it)"
+    )
+    country = models.CharField(max_length=100, blank=True, help_text="“International” for an international body")
+    country_inferred = models.BooleanField(
+        default=False, help_text="Not named in the affiliation: read from a nationality, a place or the body"
+    )
     affiliation = models.CharField(max_length=500, blank=True, help_text="As first printed")
 
     objects = SpeakerQuerySet.as_manager()

@@ -12,6 +12,7 @@ PAYLOADS = [
     "<a href=\"javascript:alert('kb')\">click</a>",
 ]
 RAW = ["<script>alert", "<img src=x", 'href="javascript:', "onerror=alert(1)>"]
+PLAIN_TEXT_DOWNLOADS = {"text/csv", "application/x-bibtex", "application/x-research-info-systems"}
 
 
 @pytest.fixture
@@ -31,8 +32,9 @@ def test_every_page_and_twin_escapes_stored_markup(client, hostile_site):
         response = client.get(url)
         assert response.status_code == 200, url
         body = response.content.decode("utf-8-sig")
-        if response["Content-Type"].startswith("text/csv"):
-            continue  # a CSV cell holds the text as it is; spreadsheets do not run markup
+        if response["Content-Type"].split(";")[0] in PLAIN_TEXT_DOWNLOADS:
+            assert response["Content-Disposition"].startswith("attachment;"), url
+            continue  # a download holds the text as it is (CSV, BibTeX, RIS): nothing there runs markup
         assert [raw for raw in RAW if raw in body] == [], url
 
 

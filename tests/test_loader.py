@@ -95,6 +95,18 @@ def test_speakers_carry_organisation_and_roles(ingested):
     assert list(Talk.objects.filter(speaker=moltzen).values_list("session__number", flat=True)) == ["III"]
 
 
+def test_items_keep_the_regions_they_are_printed_in(ingested, parsed_report):
+    # Boxes are the parser's (checked against the page in tests/ingest/test_parser.py), stored as
+    # JSON and kept out of the items' history, where they would only be noise.
+    weber = Talk.objects.get(speaker__name="Silvio Weber")
+    parsed_weber = parsed_report.sessions[4].talks[2]
+    assert weber.boxes == parsed_weber.boxes
+    assert weber.key_messages.get(order=1).boxes == parsed_weber.key_messages[0].boxes
+    assert [box["page"] for box in weber.key_messages.get(order=1).boxes] == [13, 14]
+    assert Recommendation.objects.filter(boxes=[]).count() == KeyMessage.objects.filter(boxes=[]).count() == 0
+    assert "boxes" not in {field.name for field in KeyMessage.history.model._meta.fields}
+
+
 # --- editors' work survives re-ingestion (the admin sets these marks; see tests/admin/)
 
 

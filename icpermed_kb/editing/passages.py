@@ -34,7 +34,7 @@ PASSAGE_CACHE_SECONDS = 7 * 24 * 3600  # the key changes with the PDF and the bo
 
 def printed_boxes(obj) -> list[dict]:
     """The item's boxes that say a page and four coordinates, in the order stored."""
-    boxes = getattr(obj, "boxes", None) or []
+    boxes = obj.boxes or []
     coordinates = ("x0", "y0", "x1", "y1")
     return [
         box

@@ -21,7 +21,7 @@ def read_and_parse(data: bytes) -> Report:
 
 def _warm() -> None:
     text.is_word("qzqz")  # not a word, 4 letters: consults both word lists
-    people.country_name("France")
+    people.warm()
 
 
 with contextlib.suppress(Exception):  # a failed warm-up only makes each child load these itself

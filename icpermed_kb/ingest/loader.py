@@ -273,8 +273,11 @@ class _Loader:
             {"slug": slug},
             {
                 "name": person.name,
+                "position": person.position,
                 "organisation": person.organisation,
+                "organisation_inferred": person.organisation_inferred,
                 "country": person.country,
+                "country_inferred": person.country_inferred,
                 "affiliation": person.affiliation,
             },
             slug,
@@ -326,6 +329,7 @@ class _Loader:
                     "topic": parsed_talk.topic,
                     "paragraphs": parsed_talk.paragraphs,
                     "page": parsed_talk.page,
+                    "boxes": parsed_talk.boxes,
                 },
                 editing.talk_key(key, position),
             )
@@ -348,6 +352,7 @@ class _Loader:
                     "lead": parsed_recommendation.lead,
                     "text": parsed_recommendation.text,
                     "page": parsed_recommendation.page,
+                    "boxes": parsed_recommendation.boxes,
                 },
                 editing.recommendation_key(key, position),
             )
@@ -371,7 +376,13 @@ class _Loader:
             message = self.upsert(
                 KeyMessage,
                 {"session": session, "talk": talk, "order": position},
-                {"kind": parsed.kind, "group": parsed.group, "text": parsed.text, "page": parsed.page},
+                {
+                    "kind": parsed.kind,
+                    "group": parsed.group,
+                    "text": parsed.text,
+                    "page": parsed.page,
+                    "boxes": parsed.boxes,
+                },
                 editing.message_key(session_key, talk_order, position),
             )
             if message is None:

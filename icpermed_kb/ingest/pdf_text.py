@@ -12,7 +12,7 @@ import threading
 
 import pymupdf
 
-from .records import Document, Line, Page, RefusedDocument, Span, first_line
+from .records import Document, Line, Mark, Page, RefusedDocument, Span, first_line
 
 MAX_BYTES = 50_000_000
 MAX_PAGES = 500
@@ -27,6 +27,12 @@ pymupdf.TOOLS.mupdf_display_errors(False)
 # Characters a damaged font map can yield that no text column should get: C0 controls but tab and
 # line breaks (PostgreSQL refuses NUL), DEL, and lone surrogates (not encodable as UTF-8).
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Drawn shapes handed to the parser as marker candidates: about the size of a glyph, roughly as wide
+# as high (rules, underlines, boxes and banners are not). The parser decides, relative to the text.
+_MARK_SIZE = (0.8, 12.0)
+_MARK_ASPECT = 2.0
+_FLAGS = (pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_LIGATURES) | pymupdf.TEXT_COLLECT_VECTORS
+_VECTOR_BLOCK = 3
 
 
 def read_document(data: bytes) -> Document:
@@ -45,6 +51,10 @@ def read_document(data: bytes) -> Document:
     with pdf:
         if pdf.needs_pass or pdf.is_encrypted:
             raise RefusedDocument("the PDF is encrypted")
+        # A file with only an owner password opens for anyone (what pdftotext and every viewer read);
+        # its permissions still say whether its text may be copied, and the knowledge base copies it.
+        if not pdf.permissions & pymupdf.PDF_PERM_COPY:
+            raise RefusedDocument("the PDF's permissions forbid copying its text (owner-password protected)")
         if pdf.page_count == 0:
             raise RefusedDocument("the PDF has no pages (truncated or corrupt)")
         if pdf.page_count > MAX_PAGES:
@@ -63,24 +73,53 @@ def read_document(data: bytes) -> Document:
 
 def _read_page(page: pymupdf.Page) -> Page:
     lines = []
-    content = page.get_text("dict", flags=pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_LIGATURES)
+    marks = []
+    # One pass over the page gives its text and (TEXT_COLLECT_VECTORS) the boxes of its drawn shapes.
+    content = page.get_text("dict", flags=_FLAGS)
     for block in content["blocks"]:
+        if block["type"] == _VECTOR_BLOCK:
+            mark = _mark(block)
+            if mark is not None:
+                marks.append(mark)
+            continue
         for raw_line in block.get("lines", ()):
+            raw_spans = [(raw, text) for raw in raw_line["spans"] if (text := _storable(raw["text"]))]
             spans = tuple(
                 Span(
                     text=text,
                     bold=bool(raw["flags"] & _BOLD_FLAG) or "bold" in raw["font"].lower(),
                     size=round(raw["size"], 2),
+                    font=raw["font"],
+                    x0=raw["bbox"][0],
+                    x1=raw["bbox"][2],
                 )
-                for raw in raw_line["spans"]
-                if (text := _UNSTORABLE.sub("", raw["text"]))
+                for raw, text in raw_spans
             )
             if not "".join(span.text for span in spans).strip():
                 continue
+            longest = max(raw_spans, key=lambda pair: len(pair[1].strip()))[0]
             x0, y0, x1, y1 = raw_line["bbox"]
-            lines.append(Line(spans=spans, x0=x0, y0=y0, x1=x1, y1=y1))
+            lines.append(Line(spans=spans, x0=x0, y0=y0, x1=x1, y1=y1, baseline=longest["origin"][1]))
     rect = page.rect
-    return Page(number=page.number + 1, width=rect.width, height=rect.height, lines=tuple(lines))
+    return Page(
+        number=page.number + 1, width=rect.width, height=rect.height, lines=tuple(lines), marks=tuple(marks)
+    )
+
+
+def _storable(text: str) -> str:
+    return text if text.isprintable() else _UNSTORABLE.sub("", text)  # most runs have nothing to drop
+
+
+def _mark(block: dict) -> Mark | None:
+    """A small visible shape: Chromium (Skia) draws list markers as filled discs and squares, not glyphs."""
+    low, high = _MARK_SIZE
+    x0, y0, x1, y1 = block["bbox"]
+    width, height = x1 - x0, y1 - y0
+    if not (low <= width <= high and low <= height <= high) or max(width, height) > _MARK_ASPECT * min(width, height):
+        return None
+    if block.get("alpha") == 0 or block.get("color") == 0xFFFFFF:
+        return None  # invisible, or white on white: not something a reader sees
+    return Mark(x0=x0, y0=y0, x1=x1, y1=y1)
 
 
 def _raise_if_out_of_memory(exc: Exception) -> None:

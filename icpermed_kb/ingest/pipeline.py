@@ -34,9 +34,14 @@ def ingest(
     *,
     dry_run: bool = False,
     allow_shrink: bool = False,
+    allow_incomplete: bool = False,
     progress: Callable[[str], None] = lambda _: None,
 ) -> IngestResult:
-    """Ingest one report PDF; raise RefusedDocument (nothing written) for bad input."""
+    """Ingest one report PDF; raise RefusedDocument (nothing written) for bad input.
+
+    A parse that looks incomplete (report.problems) is refused too, unless `allow_incomplete`:
+    then it is loaded and every problem is reported as missing.
+    """
     path = Path(path)
     try:
         if path.stat().st_size > MAX_BYTES:
@@ -56,6 +61,14 @@ def ingest(
     report = parse_in_child(data)
     progress(f"Read {report.page_count} pages")
     progress("Parsed " + ", ".join(f"{count} {name}" for name, count in report.counts().items()))
+    progress(accounting_line(report.accounting))
+    if report.problems and not allow_incomplete:
+        more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
+        raise RefusedDocument(
+            f"the parse looks incomplete: {report.problems[0]}{more} (to load it anyway, use --allow-incomplete)"
+        )
+    for problem in report.problems:
+        progress(f"Missing (loaded anyway, --allow-incomplete): {problem}")
     if dry_run:
         return IngestResult(report=report, summary=None)
     from .loader import load_report  # imports models: only when writing
@@ -74,7 +87,8 @@ def ingest(
                 themes=rules,
                 allow_shrink=allow_shrink,
             )
-            record_ingestion(path.name, sha256)
+            if not report.problems:  # an incomplete parse, loaded anyway, is read again next time (and refused)
+                record_ingestion(path.name, sha256)
     except DataError as exc:  # text the database refuses (too long for its column…): rolled back, so a refusal
         raise RefusedDocument(f"the report's content cannot be stored ({first_line(exc)})") from None
     refresh_planner_statistics()
@@ -116,6 +130,19 @@ def record_ingestion(filename: str, sha256: str) -> None:
     FileIngestion.objects.update_or_create(
         sha256=sha256,
         defaults={"filename": filename, "inputs": ingestion_inputs(), "data_version": data_version.current_token() or ""},
+    )
+
+
+def accounting_line(accounting: dict[str, int]) -> str:
+    """Where the extracted text went, as one line: kept in records, set aside, unaccounted."""
+    kept = accounting.get("in records", 0) + accounting.get("in labels and headings", 0)
+    aside = {name: count for name, count in accounting.items() if name not in ("read", "in records", "in labels and headings", "unaccounted")}
+    return (
+        f"Text: {accounting.get('read', 0):,} characters read; {kept:,} kept "
+        f"({accounting.get('in records', 0):,} in records, {accounting.get('in labels and headings', 0):,} in labels "
+        f"and headings); {sum(aside.values()):,} set aside ("
+        + ", ".join(f"{count:,} {name}" for name, count in aside.items() if count)
+        + f"); {accounting.get('unaccounted', 0):,} unaccounted"
     )
 
 

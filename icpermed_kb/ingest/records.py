@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
 class Span:
-    """A run of text in one style."""
+    """A run of text in one style; `font` is the font's name as the PDF gives it."""
 
     text: str
     bold: bool
     size: float
+    font: str = ""
+    x0: float = 0.0
+    x1: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -27,17 +31,20 @@ class Line:
     y0: float
     x1: float
     y1: float
+    baseline: float = 0.0  # where the glyphs of its longest span sit
 
-    @property
+    # Computed once per line: the layout asks for them many times (a frozen dataclass still has a
+    # __dict__, where cached_property keeps the value).
+    @cached_property
     def text(self) -> str:
         return "".join(span.text for span in self.spans)
 
-    @property
+    @cached_property
     def size(self) -> float:
         """The size of the line's longest span."""
         return max(self.spans, key=lambda span: len(span.text.strip())).size
 
-    @property
+    @cached_property
     def bold(self) -> bool:
         """True when the line starts in bold (a heading or a bold label)."""
         visible = [span for span in self.spans if span.text.strip()]
@@ -45,13 +52,24 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A small shape drawn on the page (filled or outlined): a list marker when it stands left of a line."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
 class Page:
-    """A page of styled lines in the order the PDF draws them (not reading order)."""
+    """A page of styled lines in the order the PDF draws them (not reading order), and its small shapes."""
 
     number: int
     width: float
     height: float
     lines: tuple[Line, ...]
+    marks: tuple[Mark, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,13 +82,26 @@ class Document:
 
 @dataclass
 class Person:
-    """A person as listed: "Name, affiliation" (award winners "Name: affiliation")."""
+    """A person as listed: "Name, affiliation" (award winners "Name: affiliation").
+
+    `affiliation` is as printed; position, organisation and country are read from it, and the
+    `*_inferred` flags say when the value is not printed as such (a country from a nationality or
+    a place, an organisation named as the report writes it elsewhere).
+    """
 
     name: str
     affiliation: str = ""
     organisation: str = ""
     country: str = ""
     role: str = ""
+    position: str = ""
+    organisation_inferred: bool = False
+    country_inferred: bool = False
+
+
+# Where an item is printed: [{"page": 12, "x0": 56.7, "y0": 100.2, "x1": 290.1, "y1": 140.9}, …], one
+# region per page column it occupies (points, origin top left), in reading order.
+Boxes = list[dict]
 
 
 @dataclass
@@ -79,6 +110,7 @@ class KeyMessage:
     text: str
     page: int
     group: str = ""
+    boxes: Boxes = field(default_factory=list)
 
 
 @dataclass
@@ -87,6 +119,7 @@ class Recommendation:
     text: str
     page: int
     lead: str = ""
+    boxes: Boxes = field(default_factory=list)
 
 
 @dataclass
@@ -97,6 +130,7 @@ class Talk:
     topic: str = ""
     paragraphs: list[str] = field(default_factory=list)
     key_messages: list[KeyMessage] = field(default_factory=list)
+    boxes: Boxes = field(default_factory=list)
 
 
 @dataclass
@@ -123,6 +157,9 @@ class Report:
     end_date: datetime.date
     page_count: int
     sessions: list[Session] = field(default_factory=list)
+    # Characters of extracted text by where they went (see Accounting), and what looks missing.
+    accounting: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
 
     def talks(self) -> list[Talk]:
         """Every talk, in report order."""

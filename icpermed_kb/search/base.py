@@ -89,6 +89,28 @@ class SearchEngine:
         phrases = [tuple(stem(word) for word in atom.words) for atom in parse(query).atoms()] if texts else []
         return {key: mark_safe(render(text, phrases)) for key, text in texts.items()}
 
+    def mark(self, query: str, texts: list[str]) -> list[SafeString]:
+        """Any texts (a talk's title, a speaker's name…) as snippets: escaped, the query's words in <mark>."""
+        phrases = [tuple(stem(word) for word in atom.words) for atom in parse(query).atoms()]
+        return [mark_safe(render(text, phrases)) for text in texts]
+
+    def similar(
+        self,
+        text: str,
+        *,
+        key_messages: QuerySet[KeyMessage] | None = None,
+        recommendations: QuerySet[Recommendation] | None = None,
+        words_used: int = 12,
+    ) -> list[Hit]:
+        """Items that share the most telling words of `text`, best first: its rarest words in the index, OR-ed."""
+        own = list(dict.fromkeys(word for _, _, word in words(clean(text)) if len(word) > 2 and word not in STOP_WORDS))
+        if not own:
+            return []
+        frequency = self._frequencies(own)
+        telling = sorted(own, key=lambda word: (frequency.get(word) or 10**9, own.index(word)))[:words_used]
+        query = " OR ".join(f'"{word}"' for word in telling)
+        return self.search(query, key_messages=key_messages, recommendations=recommendations)
+
     def suggest(self, query: str) -> str | None:
         """The query with each word the index does not know replaced by the closest known word, or None.
 
@@ -176,6 +198,12 @@ class SearchEngine:
     def _match(self, query: Query, restriction: Restriction) -> list[tuple[int, float]]:
         """(document id, score) of the matching documents, best first; higher scores are better."""
         raise NotImplementedError
+
+    def _frequencies(self, folded: list[str]) -> dict[str, int]:
+        """How many documents hold each of these folded words (the word list the suggestions read)."""
+        from icpermed_kb.models import SearchWord
+
+        return dict(SearchWord.objects.using(self.using).filter(word__in=folded).values_list("word", "documents"))
 
     def _unknown(self, lexemes: dict[str, str]) -> dict[str, list[tuple[str, int]]]:
         """For each word (of {word: its lexeme}) that no document holds: indexed words that may be close, with counts.

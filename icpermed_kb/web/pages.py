@@ -27,11 +27,12 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
+from icpermed_kb.web import citations
 from icpermed_kb.web.page_cache import cached_page
 
 # Like Django's json_script: <, > and & become \u escapes, so no JSON body can be read as markup.
 JSON_MARKUP_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-FORMAT_LABELS = {"json": "JSON", "csv": "CSV"}
+FORMAT_LABELS = {"json": "JSON", "csv": "CSV", "bib": "BibTeX", "ris": "RIS", "csl": "CSL-JSON"}
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,30 @@ def render_csv(request, page: Page, formats: Sequence[str]) -> HttpResponse:
     return response
 
 
-RENDERERS = {"html": render_html, "json": render_json, "csv": render_csv}
+def citation_renderer(write, content_type: str, extension: str):
+    """A renderer of a statement page's citation (data["cite"]["csl"]) as a download."""
+
+    def render_citation(request, page: Page, formats: Sequence[str]) -> HttpResponse:
+        csl = page.data["cite"]["csl"]
+        response = HttpResponse(write(csl), content_type=content_type, status=page.status)
+        response["Content-Disposition"] = f'attachment; filename="{csl["id"]}.{extension}"'
+        return response
+
+    return render_citation
+
+
+RENDERERS = {
+    "html": render_html,
+    "json": render_json,
+    "csv": render_csv,
+    "bib": citation_renderer(citations.bibtex, "application/x-bibtex; charset=utf-8", "bib"),
+    "ris": citation_renderer(citations.ris, "application/x-research-info-systems; charset=utf-8", "ris"),
+    "csl": citation_renderer(
+        lambda csl: citations.csl_json(csl).translate(JSON_MARKUP_ESCAPES),  # JSON, so escaped as every JSON twin
+        "application/vnd.citationstyles.csl+json; charset=utf-8",
+        "csl.json",
+    ),
+}
 
 
 def twin_links(request, formats: Sequence[str]) -> list[tuple[str, str]]:

@@ -48,8 +48,11 @@ def speaker_brief(speaker, absolute: Absolute) -> dict | None:
     return {
         "name": speaker.name,
         "slug": speaker.slug,
+        "position": speaker.position,
         "organisation": speaker.organisation,
+        "organisation_inferred": speaker.organisation_inferred,
         "country": speaker.country,
+        "country_inferred": speaker.country_inferred,
         "url": absolute(speaker.get_absolute_url()),
     }
 
@@ -82,6 +85,7 @@ def key_message(item, absolute: Absolute) -> dict:
     """A key message or panel item; needs session, talk__speaker and themes loaded."""
     talk = item.talk
     return {
+        "type": "key_message",
         "id": item.id,
         "kind": item.kind,
         "kind_label": item.get_kind_display(),
@@ -94,12 +98,14 @@ def key_message(item, absolute: Absolute) -> dict:
         "page": item.page,
         "pdf": pdf_link(absolute, item.session.report, item.page),
         "url": absolute(item.get_absolute_url()),
+        "in_context": absolute(item.in_context_url()),
     }
 
 
 def recommendation(item, absolute: Absolute) -> dict:
     """A conclusion or perspective; needs session and themes loaded."""
     return {
+        "type": "recommendation",
         "id": item.id,
         "kind": item.kind,
         "kind_label": item.get_kind_display(),
@@ -110,6 +116,7 @@ def recommendation(item, absolute: Absolute) -> dict:
         "page": item.page,
         "pdf": pdf_link(absolute, item.session.report, item.page),
         "url": absolute(item.get_absolute_url()),
+        "in_context": absolute(item.in_context_url()),
     }
 
 
@@ -179,6 +186,7 @@ def search_hit(result, absolute: Absolute) -> dict:
         "id": result.id,
         "text": item.text,
         "snippet": result.snippet,  # escaped, then marked by the engine: safe to show as it is
+        "context": result.context,  # where the query matched, when not in the item's own text (marked likewise)
         "kind": item.kind,
         "kind_label": item.get_kind_display(),
         "session": session_brief(item.session, absolute),
@@ -187,5 +195,6 @@ def search_hit(result, absolute: Absolute) -> dict:
         "page": item.page,
         "pdf": pdf_link(absolute, item.session.report, item.page),
         "url": absolute(item.get_absolute_url()),
+        "in_context": absolute(item.in_context_url()),
         "score": round(result.score, 6),
     }

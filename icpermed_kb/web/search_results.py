@@ -48,6 +48,7 @@ class Result:
     themes: frozenset[str] = frozenset()
     item: object = None
     snippet: str = ""
+    context: dict | None = None  # {"field", "text"}: where the query matched when the item's own text does not
 
     def value(self, name: str) -> str:
         return getattr(self, name)
@@ -150,9 +151,27 @@ class SearchResults(FilteredList):
         for result in results:
             result.item = items.get((result.type, result.id))
             result.snippet = snippets.get((result.type, result.id), "")
+            if result.item is not None and "<mark>" not in result.snippet:
+                result.context = self._matched_context(result.item, result.type)
+
+    def _matched_context(self, item, kind: str) -> dict | None:
+        """The first of the item's context fields (as indexed) that holds a match, marked: why it is a hit."""
+        if kind == "key_message":
+            talk = item.talk
+            fields = [
+                ("talk", talk.title if talk else ""),
+                ("speaker", talk.speaker.name if talk else ""),
+                ("group", item.group),
+                ("session", item.session.title),
+            ]
+        else:
+            fields = [("lead", item.lead), ("session", item.session.title)]
+        fields = [(name, text) for name, text in fields if text]
+        for (name, _), marked in zip(fields, self.engine.mark(self.query, [text for _, text in fields]), strict=True):
+            if "<mark>" in marked:
+                return {"field": name, "text": marked}
+        return None
 
     def suggestion(self) -> str | None:
-        """A corrected query when nothing matched, else None."""
-        if self.results or not self.query:
-            return None
-        return self.engine.suggest(self.query)
+        """The query with each word the index does not know corrected (even when others matched), else None."""
+        return self.engine.suggest(self.query) if self.query else None

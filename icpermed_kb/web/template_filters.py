@@ -16,3 +16,4 @@ def isodate(value: str | None) -> datetime.date | None:
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         return None
+

@@ -23,9 +23,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(model_name="report", name="slug", field=models.SlugField(max_length=100, null=True)),
+        # Added without an index, filled, then made unique: on PostgreSQL an index added first and the
+        # unique constraint's own "_like" index would collide by name.
         migrations.AddField(
-            model_name="historicalreport", name="slug", field=models.SlugField(max_length=100, null=True)
+            model_name="report", name="slug", field=models.SlugField(max_length=100, null=True, db_index=False)
+        ),
+        migrations.AddField(
+            model_name="historicalreport",
+            name="slug",
+            field=models.SlugField(max_length=100, null=True, db_index=False),
         ),
         migrations.RunPython(give_slugs, migrations.RunPython.noop),
         migrations.AlterField(

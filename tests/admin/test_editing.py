@@ -315,7 +315,7 @@ def test_items_link_to_the_report_page_and_their_public_page(editor_client):
     pdf = f"/reports/{message.session.report.slug}/report.pdf"
     html = editor_client.get(reverse("admin:workshop_sessions_keymessage_changelist")).content.decode()
     assert f'<a href="{pdf}#page=9" target="_blank">p. 9</a>' in html
-    assert f'href="/talks/{message.talk_id}/#km-{message.pk}"' in html
+    assert f'href="/key-messages/{message.pk}/"' in html
     html = editor_client.get(change_url(message)).content.decode()
     assert "View on site" in html and f"{pdf}#page=9" in html
     for obj in (made["talk"], made["session"], made["speaker"], made["recommendation"], made["theme"]):

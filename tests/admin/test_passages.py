@@ -2,7 +2,6 @@
 page the item is printed on, rendered once and then cached; a note instead when the item has no
 boxes or the report's PDF is not stored; staff only; never a 5xx."""
 
-import contextlib
 import re
 from unittest import mock
 
@@ -18,20 +17,17 @@ from tests.admin.test_editing import change_url
 
 pytestmark = pytest.mark.django_db
 
-# Where poppler prints a passage on page 5 and one on page 6 (pdftotext -bbox-layout; see
-# tests/ingest/test_passage_rendering.py): an item that runs on from one page to the next.
+# Where poppler prints "The association of AI and PM represents a revolution in modern medicine."
+# on page 5 (pdftotext -bbox-layout; see tests/ingest/test_passage_rendering.py), which is also the
+# box the parse stores for that key message; and a region at the top of page 6's left column, as if
+# an item ran on from one page to the next.
 ON_PAGE_5 = {"page": 5, "x0": 309.0, "y0": 119.7, "x1": 541.1, "y1": 145.5}
 ON_PAGE_6 = {"page": 6, "x0": 54.2, "y0": 90.0, "x1": 286.2, "y1": 120.0}
 
 
-def give_boxes(item, boxes):
-    """Store `boxes` as the item's printed position: in its `boxes` field, once the models have
-    it (the parse's branch adds it), else as a class attribute that the admin reads the same way."""
-    model = type(item)
-    if any(field.name == "boxes" for field in model._meta.get_fields()):
-        model.objects.filter(pk=item.pk).update(boxes=boxes)
-        return contextlib.nullcontext()
-    return mock.patch.object(model, "boxes", boxes, create=True)
+def give_boxes(item, boxes) -> None:
+    """Store `boxes` as where the item is printed (as the ingestion does)."""
+    type(item).objects.filter(pk=item.pk).update(boxes=boxes)
 
 
 @pytest.fixture
@@ -50,10 +46,10 @@ def passage_url(item, page):
 
 def test_the_form_shows_one_image_per_page_beside_the_text(editor_client, stored_pdf, django_assert_num_queries):
     message = stored_pdf["message"]
-    with give_boxes(message, [ON_PAGE_5, ON_PAGE_6]):
-        editor_client.get(change_url(message))
-        with django_assert_num_queries(6):  # as without a passage (tests/admin/test_changelists.py)
-            html = editor_client.get(change_url(message)).content.decode()
+    give_boxes(message, [ON_PAGE_5, ON_PAGE_6])
+    editor_client.get(change_url(message))
+    with django_assert_num_queries(6):  # as without a passage (tests/admin/test_changelists.py)
+        html = editor_client.get(change_url(message)).content.decode()
     slug = message.session.report.slug
     assert re.findall(r'<div class="printed-passage">.*?</div>', html, flags=re.S) == [
         '<div class="printed-passage">'
@@ -72,8 +68,8 @@ def test_the_form_shows_one_image_per_page_beside_the_text(editor_client, stored
 @pytest.mark.parametrize("item", ["message", "recommendation", "talk"])
 def test_the_image_is_the_rendered_passage(editor_client, stored_pdf, report_bytes, item):
     item = stored_pdf[item]
-    with give_boxes(item, [ON_PAGE_5, ON_PAGE_6]):
-        response = editor_client.get(passage_url(item, 6))
+    give_boxes(item, [ON_PAGE_5, ON_PAGE_6])
+    response = editor_client.get(passage_url(item, 6))
     assert response.status_code == 200
     assert (response["Content-Type"], response["Cache-Control"]) == ("image/png", "private, max-age=3600")
     assert response.content == pdf_text.render_passage(report_bytes, 6, [ON_PAGE_6])
@@ -82,14 +78,14 @@ def test_the_image_is_the_rendered_passage(editor_client, stored_pdf, report_byt
 def test_the_image_is_rendered_once_then_cached_until_the_boxes_change(editor_client, stored_pdf):
     message = stored_pdf["message"]
     with mock.patch.object(pdf_text, "render_passage", wraps=pdf_text.render_passage) as render:
-        with give_boxes(message, [ON_PAGE_5]):
-            first = editor_client.get(passage_url(message, 5)).content
-            assert editor_client.get(passage_url(message, 5)).content == first
-            assert render.call_count == 1
+        give_boxes(message, [ON_PAGE_5])
+        first = editor_client.get(passage_url(message, 5)).content
+        assert editor_client.get(passage_url(message, 5)).content == first
+        assert render.call_count == 1
         moved = {**ON_PAGE_5, "y1": 160.0}
-        with give_boxes(message, [moved]):
-            assert editor_client.get(passage_url(message, 5)).content != first
-            assert render.call_count == 2
+        give_boxes(message, [moved])
+        assert editor_client.get(passage_url(message, 5)).content != first
+        assert render.call_count == 2
 
 
 def test_an_item_without_boxes_gets_a_note_and_no_image(editor_client, stored_pdf):
@@ -106,9 +102,9 @@ def test_an_item_without_boxes_gets_a_note_and_no_image(editor_client, stored_pd
 
 def test_a_report_without_its_pdf_gets_a_note_and_no_image(editor_client):
     message = make_rows(1)["message"]  # no ReportFile
-    with give_boxes(message, [ON_PAGE_5]):
-        html = editor_client.get(change_url(message)).content.decode()
-        image = editor_client.get(passage_url(message, 5))
+    give_boxes(message, [ON_PAGE_5])
+    html = editor_client.get(change_url(message)).content.decode()
+    image = editor_client.get(passage_url(message, 5))
     assert (
         '<p class="passage-note">The report’s PDF is not stored, so the printed passage cannot be shown: '
         "ingest the report again to store it.</p>"
@@ -118,23 +114,23 @@ def test_a_report_without_its_pdf_gets_a_note_and_no_image(editor_client):
 
 def test_a_page_the_item_is_not_printed_on_is_not_found(editor_client, stored_pdf):
     message = stored_pdf["message"]
-    with give_boxes(message, [ON_PAGE_5]):
-        assert editor_client.get(passage_url(message, 6)).status_code == 404
-        assert editor_client.get(passage_url(message, 5).replace(f"/{message.pk}/", "/999999/")).status_code == 404
+    give_boxes(message, [ON_PAGE_5])
+    assert editor_client.get(passage_url(message, 6)).status_code == 404
+    assert editor_client.get(passage_url(message, 5).replace(f"/{message.pk}/", "/999999/")).status_code == 404
 
 
 def test_a_stored_pdf_that_cannot_be_rendered_is_not_found_not_an_error(editor_client, stored_pdf):
     message = stored_pdf["message"]
     ReportFile.objects.filter(report=stored_pdf["report"]).update(content=b"%PDF-1.7 damaged")
-    with give_boxes(message, [ON_PAGE_5]):
-        assert editor_client.get(passage_url(message, 5)).status_code == 404
+    give_boxes(message, [ON_PAGE_5])
+    assert editor_client.get(passage_url(message, 5)).status_code == 404
 
 
 def test_the_image_is_for_staff_only(client, stored_pdf):
     message = stored_pdf["message"]
-    with give_boxes(message, [ON_PAGE_5]):
-        response = client.get(passage_url(message, 5))
-        assert response.status_code == 302 and "/admin/login/" in response["Location"]
-        client.force_login(get_user_model().objects.create_user("reader", password="a-long-test-password"))
-        response = client.get(passage_url(message, 5))
-        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    give_boxes(message, [ON_PAGE_5])
+    response = client.get(passage_url(message, 5))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(get_user_model().objects.create_user("reader", password="a-long-test-password"))
+    response = client.get(passage_url(message, 5))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -54,7 +54,7 @@ def test_edits_and_deletions_survive_reingestion(editor_client, editor, ingested
     assert "alice" in html and EDITED in html and "Themes: +Imaging" in html
     assert "the ingestion" in html and "Ingestion of icpermed-workshop-2023-siena.pdf" in html
 
-    public = site_html(editor_client.get(message.get_absolute_url().split("#")[0]))
+    public = site_html(editor_client.get(message.in_context_url().split("#")[0]))
     assert EDITED in public
     assert 'href="/themes/imaging/"' in public
     assert doomed.text not in public
@@ -68,7 +68,7 @@ def test_edits_and_deletions_survive_reingestion(editor_client, editor, ingested
 
 def test_admin_save_updates_the_public_page_at_once(editor_client, ingested):
     message = KeyMessage.objects.get(talk__speaker__name="Silvio Weber", order=1)
-    public = message.get_absolute_url().split("#")[0]
+    public = message.in_context_url().split("#")[0]
     assert EDITED not in editor_client.get(public).content.decode()  # the page is now in the page cache
     data = form_data(editor_client.get(change_url(message)))
     data["text"] = EDITED
@@ -82,7 +82,7 @@ def test_admin_theme_change_and_delete_update_the_public_pages_at_once(editor_cl
     imaging = Theme.objects.get(slug="imaging")
     listed = reverse("keymessage-list-json")
     assert message.pk not in [item["id"] for item in editor_client.get(listed, {"theme": "imaging"}).json()["results"]]
-    talk_page = message.get_absolute_url().split("#")[0]
+    talk_page = message.in_context_url().split("#")[0]
     assert f'id="km-{doomed.pk}"' in editor_client.get(talk_page).content.decode()
 
     data = form_data(editor_client.get(change_url(message)))

@@ -68,7 +68,7 @@ def test_an_edit_survives_reingestion(ingested_site, page):
     assert "alice" in history and EDITED in history and "Themes: +Imaging" in history
     screenshot(page, "admin-key-message-history")
 
-    page.goto(message.get_absolute_url())
+    page.goto(message.in_context_url())  # the talk page, where the statement is printed
     assert page.get_by_text(EDITED).is_visible()
     assert page.locator(f"#{message.anchor}").get_by_role("link", name="Imaging").count() == 1
     screenshot(page, "admin-edit-on-public-page")

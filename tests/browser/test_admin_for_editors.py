@@ -5,7 +5,7 @@ beside the text, and the history shows a text's change word by word."""
 import pytest
 
 from sessions.models import KeyMessage, ReportFile
-from tests.admin.test_passages import ON_PAGE_5, give_boxes
+from tests.admin.test_passages import ON_PAGE_5
 from tests.browser.helpers import assert_accessible, screenshot
 from tests.browser.test_admin import log_in, submit
 
@@ -53,31 +53,31 @@ def test_the_key_message_list_is_readable_at_1280_px(ingested_site, page):
 
 def test_the_change_form_shows_the_printed_passage_beside_the_text(ingested_site, page):
     message = KeyMessage.objects.get(text__startswith="The association of AI and PM")
+    assert message.boxes == [ON_PAGE_5]  # the parse's boxes: where poppler prints the block
     assert ReportFile.objects.filter(report=message.session.report).exists()
     log_in(page, "alice")
-    with give_boxes(message, [ON_PAGE_5]):
-        page.goto(f"/admin/workshop_sessions/keymessage/{message.pk}/change/")
-        image = page.get_by_role("img", name="Page 5 of the report as printed, with this key message highlighted")
-        image.wait_for()
-        page.wait_for_function("() => [...document.images].every(image => image.complete)")
-        geometry = page.evaluate(
-            """() => {
-                const image = document.querySelector('.printed-passage img');
-                const text = document.querySelector('#id_text').getBoundingClientRect();
-                const box = image.getBoundingClientRect();
-                return {loaded: image.naturalWidth, textRight: text.right, textTop: text.top,
-                        imageLeft: box.left, imageRight: box.right, imageTop: box.top, imageWidth: box.width};
-            }"""
-        )
-        assert geometry["loaded"] > 0  # the PNG arrived and decoded
-        assert geometry["imageLeft"] >= geometry["textRight"]  # beside the text, not under it
-        assert abs(geometry["imageTop"] - geometry["textTop"]) < 40
-        assert geometry["imageRight"] <= 1280 and geometry["imageWidth"] >= 400
-        assert page.get_by_role("heading", level=2).first.text_content() == (
-            "Key message 3 of Nicoletta Fabio’s talk — 2023 · Siena, session III, p. 5"
-        )
-        assert_accessible(page)
-        screenshot(page, "admin-key-message-printed-passage")
+    page.goto(f"/admin/workshop_sessions/keymessage/{message.pk}/change/")
+    image = page.get_by_role("img", name="Page 5 of the report as printed, with this key message highlighted")
+    image.wait_for()
+    page.wait_for_function("() => [...document.images].every(image => image.complete)")
+    geometry = page.evaluate(
+        """() => {
+            const image = document.querySelector('.printed-passage img');
+            const text = document.querySelector('#id_text').getBoundingClientRect();
+            const box = image.getBoundingClientRect();
+            return {loaded: image.naturalWidth, textRight: text.right, textTop: text.top,
+                    imageLeft: box.left, imageRight: box.right, imageTop: box.top, imageWidth: box.width};
+        }"""
+    )
+    assert geometry["loaded"] > 0  # the PNG arrived and decoded
+    assert geometry["imageLeft"] >= geometry["textRight"]  # beside the text, not under it
+    assert abs(geometry["imageTop"] - geometry["textTop"]) < 40
+    assert geometry["imageRight"] <= 1280 and geometry["imageWidth"] >= 400
+    assert page.get_by_role("heading", level=2).first.text_content() == (
+        "Key message 3 of Nicoletta Fabio’s talk — 2023 · Siena, session III, p. 5"
+    )
+    assert_accessible(page)
+    screenshot(page, "admin-key-message-printed-passage")
 
 
 def test_the_history_shows_a_text_change_word_by_word(ingested_site, page):

@@ -7,11 +7,38 @@ import sys
 
 from tests.conftest import ROOT
 
+# What the parser reads from an affiliation besides the printed text (position, organisation,
+# country and their inferred marks) is checked by test_speakers_read_as_a_careful_reader; the
+# transcription holds what is printed.
+PRINTED_PERSON = ("name", "affiliation", "role")
 
-def as_plain(report) -> dict:
+
+def printed(report) -> dict:
+    """The report as printed: derived people fields, item boxes and the accounting left out."""
     data = dataclasses.asdict(report)
     data["start_date"] = report.start_date.isoformat()
     data["end_date"] = report.end_date.isoformat()
+    del data["accounting"], data["problems"]
+    for session in data["sessions"]:
+        session["people"] = [{key: person[key] for key in PRINTED_PERSON} for person in session["people"]]
+        for talk in session["talks"]:
+            talk.pop("boxes")
+            talk["speaker"] = {key: talk["speaker"][key] for key in PRINTED_PERSON}
+            for message in talk["key_messages"]:
+                message.pop("boxes")
+        for item in session["key_messages"] + session["recommendations"]:
+            item.pop("boxes")
+    return data
+
+
+def printed_transcription(transcription: dict) -> dict:
+    data = dict(transcription, sessions=[])
+    for session in transcription["sessions"]:
+        session = dict(session, people=[{key: p[key] for key in PRINTED_PERSON} for p in session["people"]])
+        session["talks"] = [
+            dict(talk, speaker={key: talk["speaker"][key] for key in PRINTED_PERSON}) for talk in session["talks"]
+        ]
+        data["sessions"].append(session)
     return data
 
 
@@ -31,7 +58,97 @@ def test_counts_match_the_report(parsed_report):
 
 
 def test_whole_report_equals_the_transcription(parsed_report, transcription):
-    assert as_plain(parsed_report) == transcription
+    # Every chapter, person, talk, paragraph, key message and recommendation, word for word.
+    assert printed(parsed_report) == printed_transcription(transcription)
+
+
+def test_nothing_is_missing_and_every_character_is_accounted_for(parsed_report, report_bytes):
+    import pymupdf
+
+    document = pymupdf.open(stream=report_bytes, filetype="pdf")
+    flags = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_PRESERVE_LIGATURES
+    extracted = sum(len("".join(page.get_text("text", flags=flags).split())) for page in document)
+    accounting = parsed_report.accounting
+    assert parsed_report.problems == []
+    assert accounting["read"] == extracted  # every character PyMuPDF extracts, counted independently
+    assert accounting["unaccounted"] == 0
+    assert sum(count for name, count in accounting.items() if name != "read") == extracted
+    # One marker per list item (327 items: 264 key messages, 27 recommendations, 26 people, 10
+    # agenda and recognition bullets); headers, footers and contents as printed on 25 and 1 pages.
+    assert accounting["list markers"] == 327
+    assert accounting["cover"] > 0 and accounting["contents"] > 0 and accounting["running headers and footers"] > 0
+
+
+# The speakers as a careful reader files them, from each affiliation as printed (read off the page
+# images, not from the parser): position, organisation, country, and whether organisation and
+# country are inferred rather than printed as such.
+SPEAKERS = {
+    "Nicoletta Fabio": ("Mayor of Siena", "", False, "Italy", True),
+    "Elisa Nannicini": ("Director of health investments", "Tuscany Region", False, "Italy", True),
+    "Fabrizio Landi": ("President", "Toscana Life Sciences (TLS)", True, "Italy", True),
+    "Indridi Benediktsson": ("Policy Officer on Health Research", "European Commission", False, "International", True),
+    "Ejner Moltzen": ("Chair of ICPerMed", "Innovation Fund Denmark", False, "Denmark", False),
+    "Monika Frenzel": (
+        "International Coordinator in the Biology and Health Department",
+        "French National Research Agency",
+        False,
+        "France",
+        False,
+    ),
+    "Kari Stefansson": ("", "deCode genetics", False, "Iceland", True),  # printed "Icelend"
+    "Matthias Schwab": ("", "University Hospital Tuebingen", False, "Germany", False),
+    "Francesco Dotta": ("", "University of Siena", False, "Italy", False),
+    "Simon Travers": ("", "Hyrax Biosciences", False, "Ireland", False),
+    "Frédéric Dayan": ("", "ExactCure", False, "France", False),
+    "Carlotta Masciocchi": ("", "Gemelli", False, "Italy", False),
+    "Silvio Weber": ("", "Miltenyi Biotec", False, "Germany", False),
+    "Hemma Bauer": (
+        "Head of Unit for Life Sciences",
+        "Australian Ministry of Education, Science and Research",
+        False,
+        "Australia",  # as printed ("Australian"), though the ministry's name is Austria's
+        True,
+    ),
+    "Johannes Haubold": ("", "University of Duisburg-Essen", False, "Germany", False),
+    "Marlene Thomas": ("", "Roche", False, "Switzerland", False),
+    "Saheli Datta Burton": ("", "University College London-STS", False, "United Kingdom", False),
+    "Gianni D’Errico": ("Head of Project Management Office", "Toscana Life Sciences (TLS)", False, "Italy", True),
+    "Jean-François Mangin": ("", "CEA", False, "France", False),
+    "Hermann Nabi": ("", "Université Laval", False, "Canada", False),
+    "Robert Doczi": ("", "Genomate Health", False, "Hungary", False),
+    "Chiara Ciccarelli": ("", "Italian Ministry of Health", False, "Italy", True),
+    "Mireia Seuma": ("", "Institute for Bioengineering of Catalonia", False, "Spain", False),
+    "Nurulamin Noor": ("", "University of Cambridge", False, "United Kingdom", False),
+    "Laura Valinotto": (
+        "",
+        "Centre for Research in Genodermatosis and Epidermolysis Bullosa (CEDIGEA)",
+        False,
+        "Argentina",
+        False,
+    ),
+}
+
+
+def test_speakers_read_as_a_careful_reader(parsed_report):
+    read = {
+        p.name: (p.position, p.organisation, p.organisation_inferred, p.country, p.country_inferred)
+        for s in parsed_report.sessions
+        for p in s.people
+    }
+    assert read == SPEAKERS
+    assert sorted(name for name, fields in read.items() if fields[3] == "Italy") == [
+        "Carlotta Masciocchi",
+        "Chiara Ciccarelli",
+        "Elisa Nannicini",
+        "Fabrizio Landi",
+        "Francesco Dotta",
+        "Gianni D’Errico",
+        "Nicoletta Fabio",
+    ]
+    # A talk's speaker carries the details of their listing.
+    assert {t.speaker.name: t.speaker.organisation for t in parsed_report.talks()}["Fabrizio Landi"] == (
+        "Toscana Life Sciences (TLS)"
+    )
 
 
 def test_report_identity(parsed_report):
@@ -81,30 +198,26 @@ def test_talks_per_chapter_and_speakers(parsed_report):
 
 def test_people_with_roles_and_affiliations(parsed_report):
     keynotes = parsed_report.sessions[3]
-    assert [(p.role, p.name, p.affiliation, p.organisation, p.country) for p in keynotes.people] == [
+    assert [(p.role, p.name, p.affiliation) for p in keynotes.people] == [
         (
             "moderator",
             "Monika Frenzel",
             "International Coordinator in the Biology and Health Department of the French National Research Agency, France",
-            "French National Research Agency",
-            "France",
         ),
-        ("speaker", "Kari Stefansson", "deCode genetics, Icelend", "deCode genetics", "Iceland"),
-        (
-            "speaker",
-            "Matthias Schwab",
-            "Department of Clinical Pharmacology, University Hospital Tuebingen, Germany",
-            "University Hospital Tuebingen",
-            "Germany",
-        ),
-        ("speaker", "Francesco Dotta", "University of Siena, Italy", "University of Siena", "Italy"),
-        ("speaker", "Simon Travers", "Hyrax Biosciences, Ireland", "Hyrax Biosciences", "Ireland"),
+        ("speaker", "Kari Stefansson", "deCode genetics, Icelend"),
+        ("speaker", "Matthias Schwab", "Department of Clinical Pharmacology, University Hospital Tuebingen, Germany"),
+        ("speaker", "Francesco Dotta", "University of Siena, Italy"),
+        ("speaker", "Simon Travers", "Hyrax Biosciences, Ireland"),
     ]
     winners = parsed_report.sessions[7].people[1:]
-    assert [(p.name, p.organisation, p.country) for p in winners] == [
-        ("Mireia Seuma", "Institute for Bioengineering of Catalonia", "Spain"),
-        ("Nurulamin Noor", "University of Cambridge", "United Kingdom"),
-        ("Laura Valinotto", "Centre for Research in Genodermatosis and Epidermolysis Bullosa (CEDIGEA)", "Argentina"),
+    assert [(p.role, p.name, p.affiliation) for p in winners] == [
+        ("award_winner", "Mireia Seuma", "Institute for Bioengineering of Catalonia, Spain"),
+        ("award_winner", "Nurulamin Noor", "University of Cambridge, United Kingdom"),
+        (
+            "award_winner",
+            "Laura Valinotto",
+            "Centre for Research in Genodermatosis and Epidermolysis Bullosa (CEDIGEA) Argentina",
+        ),
     ]
 
 
@@ -224,3 +337,32 @@ def test_parser_imports_without_django():
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert (result.returncode, result.stderr) == (0, "")
+
+
+def _letters(text: str) -> str:
+    return "".join(char for char in text if char.isalnum())
+
+
+def test_every_item_carries_the_regions_it_is_printed_in(parsed_report, report_bytes):
+    import pymupdf
+
+    document = pymupdf.open(stream=report_bytes, filetype="pdf")
+    items = [*parsed_report.key_messages(), *parsed_report.recommendations()]
+    for item in items:
+        # What PyMuPDF prints inside the boxes holds the item's text from its first letter to its last.
+        clipped = "".join(
+            document[box["page"] - 1].get_text("text", clip=pymupdf.Rect(box["x0"], box["y0"], box["x1"], box["y1"]))
+            for box in item.boxes
+        )
+        letters, found = _letters(item.text), _letters(clipped)
+        assert letters[:30] in found and letters[-30:] in found, (item.text[:60], item.boxes)
+        assert item.boxes[0]["page"] == item.page
+    weber = parsed_report.sessions[4].talks[2]
+    # A key message that runs from the foot of p. 13 to the top of p. 14; one that runs across columns.
+    assert [box["page"] for box in weber.key_messages[0].boxes] == [13, 14]
+    azimuth = next(m for m in parsed_report.sessions[4].talks[1].key_messages if m.text.startswith("Example: Azimuth"))
+    assert [(box["page"], box["x0"] < 300) for box in azimuth.boxes] == [(13, True), (13, False)]
+    # A talk's region runs from its speaker heading to its last item.
+    for talk in parsed_report.talks():
+        assert talk.boxes[0]["page"] == talk.page
+        assert {box["page"] for m in talk.key_messages for box in m.boxes} <= {box["page"] for box in talk.boxes}

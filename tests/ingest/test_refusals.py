@@ -33,6 +33,12 @@ def _encrypted(report_bytes) -> bytes:
     return document.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw="owner", user_pw="secret")
 
 
+def _owner_password_only(report_bytes, permissions: int = -1) -> bytes:
+    """AES-256 with an owner password and no user password: anyone can open it."""
+    document = pymupdf.open(stream=report_bytes, filetype="pdf")
+    return document.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw="owner", permissions=permissions)
+
+
 def _scanned(report_bytes) -> bytes:
     source = pymupdf.open(stream=report_bytes, filetype="pdf")
     pixmap = source[2].get_pixmap(dpi=40)
@@ -56,7 +62,11 @@ BAD_INPUTS = {
     "png": (lambda data: b"\x89PNG\r\n\x1a\n" + b"\0" * 200, "not a PDF"),
     "truncated": (lambda data: data[: len(data) // 3], None),
     "corrupt": (lambda data: b"%PDF-1.7\n" + bytes(range(256)) * 40, None),
-    "encrypted": (_encrypted, "encrypted"),
+    "encrypted": (_encrypted, "the PDF is encrypted"),
+    "copying forbidden": (
+        lambda data: _owner_password_only(data, permissions=pymupdf.PDF_PERM_PRINT),
+        "the PDF's permissions forbid copying its text (owner-password protected)",
+    ),
     "scanned": (_scanned, "no text layer"),
     "not a report": (lambda data: _pdf(_text_page), "not a workshop report"),
     "cut short": (_cut_short, "cut short"),
@@ -84,6 +94,18 @@ def test_bad_input_is_refused_and_writes_nothing(
     if expected:
         assert expected in message
     assert json.dumps(export_knowledge_base(), sort_keys=True) == database_state
+
+
+def test_a_file_with_only_an_owner_password_is_read(tmp_path, report_bytes, db):
+    # Encryption that needs no password to open (an owner password restricting editing) keeps no
+    # reader out; only a file that needs a password, or forbids copying its text, is refused.
+    path = tmp_path / "owner-only.pdf"
+    path.write_bytes(_owner_password_only(report_bytes))
+    assert pymupdf.open(path).metadata["encryption"] == "Standard V5 R6 256-bit AES"
+    out = io.StringIO()
+    call_command("ingest_report", str(path), stdout=out)
+    assert out.getvalue().rstrip().endswith("Done.")
+    assert json.loads(json.dumps(export_knowledge_base()))["reports"][0]["source"]["filename"] == "owner-only.pdf"
 
 
 def test_oversized_file_is_refused_before_reading(tmp_path, database_state):

@@ -194,6 +194,37 @@ def test_speaker_page_lists_roles_talks_and_credited_messages(client, kb):
     assert f"{credited} key messages credited to Frédéric Dayan." in html
 
 
+def test_speakers_from_italy_and_what_was_inferred(client, kb):
+    # "Which speakers came from Italy?": seven, five of them placed by a nationality or a place.
+    count, results, _ = all_pages(client, "/speakers.json?country=Italy")
+    assert count == 7
+    assert sorted((r["name"], r["country_inferred"]) for r in results) == [
+        ("Carlotta Masciocchi", False),
+        ("Chiara Ciccarelli", True),
+        ("Elisa Nannicini", True),
+        ("Fabrizio Landi", True),
+        ("Francesco Dotta", False),
+        ("Gianni D’Errico", True),
+        ("Nicoletta Fabio", True),
+    ]
+    tls = Speaker.objects.filter(organisation="Toscana Life Sciences (TLS)").order_by("name")
+    assert [(s.name, s.organisation_inferred) for s in tls] == [("Fabrizio Landi", True), ("Gianni D’Errico", False)]
+    data = client.get("/speakers/nicoletta-fabio.json").json()
+    assert {key: data[key] for key in ("position", "organisation", "country", "country_inferred", "affiliation")} == {
+        "position": "Mayor of Siena",
+        "organisation": "",
+        "country": "Italy",
+        "country_inferred": True,
+        "affiliation": "the Mayor of Siena",
+    }
+    html = client.get("/speakers/fabrizio-landi/").content.decode()
+    inferred = '<span class="inferred" title="Inferred: not printed as such in the affiliation">(inferred)</span>'
+    assert "<dt>Affiliation as printed</dt><dd>President of Toscana Life Science (TLS) Foundation</dd>" in html
+    assert f"<dt>Read as</dt><dd>President · Toscana Life Sciences (TLS) {inferred} · Italy {inferred}</dd>" in html
+    listing = client.get("/speakers/?country=International").content.decode()
+    assert "Indridi Benediktsson" in listing and f"International {inferred}" in listing
+
+
 def test_theme_page_holds_everything_tagged_with_it(client, kb):
     data = client.get("/themes/regulation-ethics.json").json()
     assert [item["id"] for item in data["key_messages"]] == list(
@@ -233,15 +264,36 @@ def test_key_message_csv_has_every_message(client, kb):
 
 
 def test_export_json_is_the_export_command_shape(client, kb):
-    assert client.get("/export.json").json() == export_knowledge_base()
+    assert client.get("/export.json").json() == export_knowledge_base(lambda path: "http://testserver" + path)
+
+
+def test_export_items_join_with_the_csv_twins_and_the_permalinks(client, kb):
+    exported = client.get("/export.json").json()["reports"][0]
+    messages = [m for s in exported["sessions"] for t in s["talks"] for m in t["key_messages"]]
+    messages += [m for s in exported["sessions"] for m in s["key_messages"]]
+    rows = list(csv.DictReader(io.StringIO(client.get("/key-messages.csv").content.decode("utf-8-sig"))))
+    by_id = {int(row["id"]): row for row in rows}
+    assert sorted(m["id"] for m in messages) == sorted(by_id)
+    for message in messages:
+        row = by_id[message["id"]]
+        assert (message["url"], message["text"], "; ".join(message["themes"])) == (row["url"], row["text"], row["themes"])
+        assert message["theme_slugs"] == list(
+            Theme.objects.filter(tagged_items__object_id=message["id"], tagged_items__content_type__model="keymessage")
+            .order_by("order", "name")
+            .values_list("slug", flat=True)
+        )
+    assert client.get(messages[0]["url"].removeprefix("http://testserver")).status_code == 200
 
 
 def test_key_message_json_result_shape(client, kb):
     result = client.get("/key-messages.json?session=v").json()["results"][0]
-    assert sorted(result) == ["group", "id", "kind", "kind_label", "page", "pdf", "session", "speaker", "talk", "text", "themes", "url"]
+    assert sorted(result) == [
+        "group", "id", "in_context", "kind", "kind_label", "page", "pdf", "session", "speaker", "talk", "text", "themes", "type", "url"
+    ]
     message = KeyMessage.objects.get(id=result["id"])
     assert result["pdf"] == f"http://testserver/reports/2023-siena/report.pdf#page={message.page}"
-    assert result["url"] == f"http://testserver/talks/{message.talk_id}/#km-{message.id}"
+    assert result["url"] == f"http://testserver/key-messages/{message.id}/"
+    assert result["in_context"] == f"http://testserver/talks/{message.talk_id}/#km-{message.id}"
 
 
 # ---------------------------------------------------------------- errors

@@ -10,6 +10,8 @@ from icpermed_kb.web.views.reports import LEGACY_HOME_KEYS
 from tests.html import site_html
 
 STATEMENT = re.compile(r"^(km|rec)-\d+$")
+# A statement's own page, named as its anchor on the talk or session page is.
+STATEMENT_PAGE = {"km": re.compile(r"^/key-messages/(\d+)/$"), "rec": re.compile(r"^/recommendations/(\d+)/$")}
 # What a page can show, by the path of its page: each kind's identifying part.
 KINDS = {
     "people": re.compile(r"^/speakers/([^/]+)/$"),
@@ -49,6 +51,11 @@ def classify(urls, own_path: str, anchors=()) -> dict[str, set[str]]:
         parts = urlsplit(url)
         if STATEMENT.match(parts.fragment):
             found["statements"].add(parts.fragment)
+        elif page := next(
+            (f"{prefix}-{match.group(1)}" for prefix, pattern in STATEMENT_PAGE.items() if (match := pattern.match(parts.path))), None
+        ):
+            if parts.path != own_path:
+                found["statements"].add(page)
         elif parts.path != own_path:
             for name, pattern in KINDS.items():
                 if match := pattern.match(parts.path):
@@ -64,12 +71,12 @@ def shown(html: str, own_path: str) -> dict[str, set[str]]:
 
 
 def held(data, own_path: str) -> dict[str, set[str]]:
-    """What the JSON twin holds: every `url` anywhere in it."""
+    """What the JSON twin holds: every link anywhere in it."""
     urls = []
 
     def walk(value):
         if isinstance(value, dict):
-            urls.extend(item for key, item in value.items() if key == "url" and isinstance(item, str))
+            urls.extend(item for item in value.values() if isinstance(item, str) and item.startswith("http"))
             for item in value.values():
                 walk(item)
         elif isinstance(value, list):
@@ -104,14 +111,22 @@ PAGES = [
     "/themes/data-sharing-standards-privacy/",
     "/search/?q=digital+twins",
     "/search/?q=data&theme=regulation-ethics",
+    "/search/",
+    "/key-messages/{statement}/",
+    "/recommendations/{recommendation}/",
 ]
 
 
 @pytest.mark.parametrize("url", PAGES)
 def test_html_shows_what_its_json_twin_holds(client, kb, url):
-    from sessions.models import Talk
+    from recommendations.models import Recommendation
+    from sessions.models import KeyMessage, Talk
 
-    url = url.format(talk=Talk.objects.filter(session__number="V").order_by("order").first().pk)
+    url = url.format(
+        talk=Talk.objects.filter(session__number="V").order_by("order").first().pk,
+        statement=KeyMessage.objects.filter(session__number="V").order_by("talk__order", "order").first().pk,
+        recommendation=Recommendation.objects.filter(session__number="V").order_by("order").first().pk,
+    )
     html, data = client.get(url), client.get(twin(url))
     assert (html.status_code, data.status_code) == (200, 200)
     own_path = urlsplit(url).path

@@ -25,6 +25,13 @@ def page_urls(built) -> dict[str, str]:
         "session json": f"{at}/sessions/{number}.json",
         "talk": f"/talks/{talk.pk}/",
         "talk json": f"/talks/{talk.pk}.json",
+        "key message": f"/key-messages/{built.messages[-1].pk}/",
+        "key message json": f"/key-messages/{built.messages[-1].pk}.json",
+        "key message bibtex": f"/key-messages/{built.messages[-1].pk}.bib",
+        "panel item": f"/key-messages/{built.panel_items[-1].pk}/",
+        "recommendation": f"/recommendations/{built.recommendations[-1].pk}/",
+        "recommendation ris": f"/recommendations/{built.recommendations[-1].pk}.ris",
+        "recommendation csl": f"/recommendations/{built.recommendations[-1].pk}.csl.json",
         "key messages": "/key-messages/",
         "key messages filtered": f"/key-messages/?theme={theme.slug}&session={session.facet_value}&kind=presentation&kind=panel",
         "key messages json": f"/key-messages.json?theme={theme.slug}&report={report.slug}",
@@ -46,7 +53,9 @@ def page_urls(built) -> dict[str, str]:
     }
 
 
-# Measured. Home: the reports with their counts, the vocabulary, the themes × reports counts (2), and
+# Measured. A statement page: the item with its themes, the report's statement sequence (2), the
+# word frequencies and the match for related statements, their shared themes, and the briefs (2).
+# Home: the reports with their counts, the vocabulary, the themes × reports counts (2), and
 # the legacy report's sessions, themes and grid that /index.json keeps. The theme pages add the
 # reports and the themes × reports counts (3). List pages: the base query, the count, the themes'
 # prefetch, the choices of the filters (sessions and reports in one) and one GROUP BY per facet.
@@ -61,6 +70,13 @@ EXPECTED = {
     "session json": 11,
     "talk": 4,
     "talk json": 4,
+    "key message": 9,
+    "key message json": 9,
+    "key message bibtex": 9,
+    "panel item": 9,
+    "recommendation": 9,
+    "recommendation ris": 9,
+    "recommendation csl": 9,
     "key messages": 13,
     "key messages filtered": 13,
     "key messages json": 13,
@@ -77,8 +93,8 @@ EXPECTED = {
     "theme": 10,
     "theme json": 10,
     "export": 8,
-    "search": 10,
-    "search json": 10,
+    "search": 12,
+    "search json": 12,
 }
 
 

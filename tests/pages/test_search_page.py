@@ -41,13 +41,14 @@ def every_result(client, url):
 def test_search_json_has_the_documented_shape_in_rank_order(client, kb):
     payload = client.get("/search.json?q=digital+twins").json()
     assert sorted(payload) == [
-        "count", "facets", "filters", "next", "page", "pages", "partial", "previous", "query", "results", "suggestion"
+        "count", "facets", "filters", "next", "page", "pages", "partial", "previous", "query", "results", "suggestion", "themes"
     ]
     assert payload["partial"] is False
     assert (payload["query"], payload["suggestion"]) == ("digital twins", None)
     first = payload["results"][0]
     assert sorted(first) == [
-        "id", "kind", "kind_label", "page", "pdf", "score", "session", "snippet", "speaker", "text", "themes", "type", "url"
+        "context", "id", "in_context", "kind", "kind_label", "page", "pdf", "score", "session", "snippet", "speaker", "text",
+        "themes", "type", "url",
     ]
     hits = get_engine().search("digital twins")
     assert [(result["type"], result["id"]) for result in payload["results"]] == [(hit.type, hit.id) for hit in hits[:20]]
@@ -134,3 +135,54 @@ def test_when_no_item_has_every_word_the_page_says_so(client, kb):
     payload = client.get("/search.json?q=digital+twins+zebra").json()
     assert (payload["partial"], payload["count"]) == (True, len(get_engine().search("digital twins zebra")))
     assert "No item has every word; these have most of them." in client.get("/search/?q=digital+twins+zebra").content.decode()
+
+
+def test_a_query_that_names_a_theme_points_to_it(client, kb):
+    from icpermed_kb.models import Theme
+
+    theme = Theme.objects.get(slug="data-sharing-standards-privacy")
+    statements = KeyMessage.objects.filter(themes=theme).count() + Recommendation.objects.filter(themes=theme).count()
+    payload = client.get("/search.json?q=data+sharing").json()
+    assert payload["themes"] == [
+        {"slug": theme.slug, "name": theme.name, "url": f"http://testserver/themes/{theme.slug}/", "count": statements}
+    ]
+    assert payload["count"] < statements  # the words find fewer than the theme holds: hence the pointer
+    html = client.get("/search/?q=data+sharing").content.decode()
+    assert (
+        f'A theme of the vocabulary matches “data sharing”: <a href="http://testserver/themes/{theme.slug}/">'
+        f"Data sharing, standards &amp; privacy</a> ({statements} statements)."
+    ) in html
+    assert client.get("/search.json?q=zebra").json()["themes"] == []
+
+
+def test_an_unknown_word_is_corrected_even_when_other_words_match(client, kb):
+    payload = client.get("/search.json?q=digitl+twins").json()
+    assert (payload["suggestion"], payload["partial"]) == ("digital twins", True)
+    assert payload["count"] == len(get_engine().search("digitl twins")) > 0
+    html = client.get("/search/?q=digitl+twins").content.decode()
+    assert 'Did you mean <a href="?q=digital%20twins">digital twins</a>?' in html
+    assert client.get("/search.json?q=digital+twins").json()["suggestion"] is None
+
+
+def test_a_hit_found_through_its_context_shows_the_context_marked(client, kb):
+    payload, results = every_result(client, "/search.json?q=Gemelli")
+    by_context = [result for result in results if result["context"]]
+    assert by_context and all("<mark>" not in result["snippet"].replace("\\u003C", "<") for result in by_context)
+    first = by_context[0]
+    talk = KeyMessage.objects.select_related("talk").get(pk=first["id"]).talk
+    assert first["context"] == {"field": "talk", "text": talk.title.replace("Gemelli", "<mark>Gemelli</mark>")}
+    html = client.get("/search/?q=Gemelli").content.decode()
+    assert f"Matched in the talk's title: {first['context']['text']}" in html
+    own = [result for result in results if not result["context"]]
+    assert own and all("<mark>" in result["snippet"] for result in own)
+
+
+def test_the_empty_search_page_offers_examples_and_the_themes(client, kb):
+    payload = client.get("/search.json").json()
+    assert [example["query"] for example in payload["examples"]] == [
+        "IVDR", "digital twins", '"real-world data"', "reimbursement -genomic", "data sharing OR privacy"
+    ]
+    from icpermed_kb.models import Theme
+
+    tagging = [theme.slug for theme in Theme.objects.order_by("order", "name") if theme.tagged_items.exists()]
+    assert [theme["slug"] for theme in payload["themes"]] == tagging

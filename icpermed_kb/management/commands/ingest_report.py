@@ -15,11 +15,20 @@ class Command(BaseCommand):
             action="store_true",
             help="load the report even if it has far fewer items than the stored copy of its edition",
         )
+        parser.add_argument(
+            "--allow-incomplete",
+            action="store_true",
+            help="load a parse that looks incomplete (a label with no items, text that went nowhere…), saying what is missing",
+        )
 
-    def handle(self, *args, path, dry_run, allow_shrink, **options):
+    def handle(self, *args, path, dry_run, allow_shrink, allow_incomplete, **options):
         try:
             result = ingest(
-                path, dry_run=dry_run, allow_shrink=allow_shrink, progress=lambda line: self.stdout.write(line)
+                path,
+                dry_run=dry_run,
+                allow_shrink=allow_shrink,
+                allow_incomplete=allow_incomplete,
+                progress=lambda line: self.stdout.write(line),
             )
         except RefusedDocument as exc:
             raise CommandError(f"refused {path}: {exc}") from None

@@ -23,7 +23,8 @@ COLUMNS = [
 @page_view("html", "json", "csv")
 def recommendation_list(request):
     """Session conclusions and perspectives, filtered by theme, session and kind."""
-    listing = FacetedListing(RecommendationFilter, request.GET, Recommendation.objects.all().for_listing())
+    # 50 a page: a report's recommendations (27 in the 2023 report) fit on one.
+    listing = FacetedListing(RecommendationFilter, request.GET, Recommendation.objects.all().for_listing(), per_page=50)
     return ListPage(
         request,
         listing,

@@ -3,6 +3,8 @@
 import logging
 
 from django.db import DatabaseError, connection
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 
 from icpermed_kb.export import export_knowledge_base
 from icpermed_kb.web.page_cache import cached_page
@@ -14,7 +16,7 @@ logger = logging.getLogger(__name__)
 @cached_page
 def export_json(request):
     """The whole knowledge base as JSON (the export_kb command's shape), for download."""
-    response = json_response(export_knowledge_base())
+    response = json_response(export_knowledge_base(request.build_absolute_uri))
     response["Content-Disposition"] = 'inline; filename="icpermed-kb-export.json"'
     return response
 
@@ -29,3 +31,8 @@ def healthz(request):
         logger.error("health check: the database does not answer: %s", error)
         return json_response({"status": "unavailable", "database": "unreachable"}, status=503)
     return json_response({"status": "ok", "database": connection.vendor})
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page says: the site's icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
