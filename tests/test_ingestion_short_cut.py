@@ -151,3 +151,16 @@ def test_the_code_digest_covers_the_ingestion_modules():
     assert names == sorted(
         [path.name for path in (ROOT / "icpermed_kb" / "ingest").glob("*.py")] + ["themes.py"]
     )
+
+
+def test_an_incomplete_parse_loaded_anyway_is_read_and_refused_again(tmp_path, report_bytes, reads):
+    from icpermed_kb.ingest.records import RefusedDocument
+    from tests.ingest.test_plausibility import KARI_STEFANSSON_PRESENTATION_ITEMS, redacted
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(redacted(report_bytes, KARI_STEFANSSON_PRESENTATION_ITEMS))
+    assert ingest(path, allow_incomplete=True).summary.changed
+    assert FileIngestion.objects.count() == 0  # not remembered as loaded: the next time reads it
+    with pytest.raises(RefusedDocument, match="the parse looks incomplete"):
+        ingest(path)
+    assert reads.call_count == 2
