@@ -10,9 +10,6 @@ from icpermed_kb.editing.admin import EditableAdmin, EditedFilter
 
 from .models import Theme, Tombstone
 
-admin.site.site_header = "ICPerMed knowledge base: editing"
-admin.site.site_title = "ICPerMed knowledge base admin"
-admin.site.index_title = "Edit the knowledge base"
 # The vocabulary is core.Theme; taggit's own (unused) Tag model would only confuse editors.
 admin.site.unregister(Tag)
 

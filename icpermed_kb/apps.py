@@ -1,11 +1,13 @@
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
     name = "icpermed_kb"
     label = "core"
-    verbose_name = "Knowledge base"
+    verbose_name = "Themes and deleted items"
 
     def ready(self):
         from icpermed_kb.models import data_version
@@ -14,3 +16,15 @@ class CoreConfig(AppConfig):
         signals.connect()
         data_version.connect()
         post_migrate.connect(signals.after_migrate, sender=self, dispatch_uid="icpermed_kb.search.after_migrate")
+
+
+class KnowledgeBaseAdminConfig(AdminConfig):
+    """django.contrib.admin with the editors' admin site (icpermed_kb/editing/site.py)."""
+
+    default_site = "icpermed_kb.editing.site.KnowledgeBaseAdminSite"
+
+
+class LoginSecurityConfig(AxesConfig):
+    """django-axes, named for what its logs are to an editor."""
+
+    verbose_name = "Login security (django-axes)"

@@ -65,7 +65,7 @@ SECURE_CSP = {
 }
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "icpermed_kb.apps.KnowledgeBaseAdminConfig",  # django.contrib.admin with the editors' site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "django_filters",
     "taggit",
     "simple_history",
-    "axes",
+    "icpermed_kb.apps.LoginSecurityConfig",  # django-axes
     "icpermed_kb.apps.CoreConfig",
     "sessions.apps.WorkshopSessionsConfig",
     "speakers.apps.SpeakersConfig",
@@ -154,7 +154,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.db.models import Count, F
 
 from icpermed_kb.editing.admin import EditableAdmin, EditableInline, EditedFilter, ThemeFilter
+from icpermed_kb.editing.passages import PrintedPassageMixin
+from icpermed_kb.models.editable import shorten
 from recommendations.models import Recommendation
 from speakers.models import SessionRole
 
@@ -114,18 +116,8 @@ class KeyMessageInline(EditableInline):
 
 
 @admin.register(Talk)
-class TalkAdmin(EditableAdmin):
-    list_display = (
-        "speaker",
-        "title",
-        "report_label",
-        "session_number",
-        "order",
-        "report_page",
-        "theme_names",
-        "public_page",
-        "edit_marks",
-    )
+class TalkAdmin(PrintedPassageMixin, EditableAdmin):
+    list_display = ("speaker", "title", "place", "order", "links", "theme_names", "edit_marks")
     list_select_related = ("speaker", "session__report", "edited_by")
     list_filter = ("session__report", "session", ThemeFilter, EditedFilter)
     search_fields = ("title", "topic", "speaker__name", "speaker__organisation")
@@ -140,19 +132,20 @@ class TalkAdmin(EditableAdmin):
         "topic",
         "page",
         "report_page",
-        "paragraphs",
+        ("paragraphs", "printed_passage"),
         "themes",
         "edit_marks",
     )
-    readonly_fields = ("report_page", "edit_marks")
+    readonly_fields = ("report_page", "printed_passage", "edit_marks")
     inlines = (KeyMessageInline,)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.list_select_related).prefetch_related("themes")
 
-    @admin.display(description="session", ordering="session__order")
-    def session_number(self, obj):
-        return obj.session.number
+    def change_form_subtitle(self, obj):
+        where = f"{self.report_label(obj)}, session {obj.session.number}, p. {obj.page}"
+        title = f": “{obj.title}”" if obj.title else ""
+        return f"Talk {obj.order} by {obj.speaker}{title} — {where}"
 
     def inline_defaults(self, parent, obj):
         if isinstance(obj, KeyMessage):
@@ -160,37 +153,40 @@ class TalkAdmin(EditableAdmin):
 
 
 @admin.register(KeyMessage)
-class KeyMessageAdmin(EditableAdmin):
-    list_display = (
-        "summary",
-        "kind",
-        "report_label",
-        "session_number",
-        "speaker",
-        "report_page",
-        "theme_names",
-        "public_page",
-        "edit_marks",
-    )
+class KeyMessageAdmin(PrintedPassageMixin, EditableAdmin):
+    list_display = ("summary", "kind", "place", "speaker", "links", "theme_names", "edit_marks")
     list_select_related = ("session__report", "talk", "talk__speaker", "edited_by")
     list_filter = ("session__report", "session", "kind", ThemeFilter, EditedFilter)
     search_fields = ("text", "group", "talk__title", "talk__speaker__name")
     ordering = MESSAGE_ORDER
     autocomplete_fields = ("session", "talk")
     key_fields = ("session", "talk", "order")
-    fields = ("session", "talk", "order", "kind", "group", "text", "page", "report_page", "themes", "edit_marks")
-    readonly_fields = ("report_page", "edit_marks")
+    fields = (
+        "session",
+        "talk",
+        "order",
+        "kind",
+        "group",
+        ("text", "printed_passage"),
+        "page",
+        "report_page",
+        "themes",
+        "edit_marks",
+    )
+    readonly_fields = ("report_page", "printed_passage", "edit_marks")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.list_select_related).prefetch_related("themes")
 
     @admin.display(description="key message", ordering="text")
     def summary(self, obj):
-        return obj.text if len(obj.text) <= 120 else obj.text[:119] + "…"
+        return shorten(obj.text, 240)
 
-    @admin.display(description="session", ordering="session__order")
-    def session_number(self, obj):
-        return obj.session.number
+    def change_form_subtitle(self, obj):
+        where = f"{self.report_label(obj)}, session {obj.session.number}, p. {obj.page}"
+        if obj.talk_id:
+            return f"Key message {obj.order} of {obj.talk.speaker}’s talk — {where}"
+        return f"Panel-discussion item {obj.order} — {where}"
 
     @admin.display(description="speaker", ordering="talk__speaker__name")
     def speaker(self, obj):

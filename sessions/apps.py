@@ -5,4 +5,4 @@ class WorkshopSessionsConfig(AppConfig):
     name = "sessions"
     # django.contrib.sessions owns the label "sessions".
     label = "workshop_sessions"
-    verbose_name = "Workshop sessions"
+    verbose_name = "Sessions, talks and key messages"

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from icpermed_kb.models import ThemedItem, ThemedQuerySet
-from icpermed_kb.models.editable import EDIT_MARKS, Editable
+from icpermed_kb.models.editable import EDIT_MARKS, Editable, shorten
 from icpermed_kb.models.ordering import NEWEST_REPORT_FIRST
 
 
@@ -302,7 +302,7 @@ class KeyMessage(Editable):
         ]
 
     def __str__(self):
-        return self.text[:80]
+        return shorten(self.text)
 
     @property
     def anchor(self) -> str:

@@ -21,7 +21,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, ModelChoiceIterator
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
@@ -31,16 +31,39 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.managers import TaggableManager
 
-from icpermed_kb.models import Theme, Tombstone
+from icpermed_kb.models import Theme, Tombstone, data_version
 from icpermed_kb.models import editable as editing
+
+from .word_diff import is_text, word_diff
 
 # --- form fields -----------------------------------------------------------------------------
 
 
-class ThemeChoiceField(forms.ModelMultipleChoiceField):
-    """The item's themes, as checkboxes of the curated vocabulary (no free-text tags)."""
+class ThemesByGroup(ModelChoiceIterator):
+    """The vocabulary's themes under their group's name (topics, then disease areas), each group in vocabulary order."""
 
-    widget = forms.CheckboxSelectMultiple
+    LEGENDS = {Theme.TOPIC: "Topics", Theme.DISEASE: "Disease areas"}
+
+    def __iter__(self):
+        groups: dict[str, list] = {key: [] for key, _ in Theme.GROUPS}
+        for theme in self.queryset:  # one query, as for the ungrouped list
+            groups.setdefault(theme.group, []).append(self.choice(theme))
+        for key, choices in groups.items():
+            if choices:
+                yield self.LEGENDS.get(key, key), choices
+
+
+class ThemeCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes in one fieldset per theme group (icpermed_kb/templates/editing/widgets/)."""
+
+    template_name = "editing/widgets/themes_by_group.html"
+
+
+class ThemeChoiceField(forms.ModelMultipleChoiceField):
+    """The item's themes, as checkboxes of the curated vocabulary (no free-text tags), grouped."""
+
+    widget = ThemeCheckboxes
+    iterator = ThemesByGroup
 
     def __init__(self, **kwargs):
         kwargs.update(
@@ -182,6 +205,17 @@ def theme_change_reason(form: forms.ModelForm) -> str:
 # --- the admin --------------------------------------------------------------------------------
 
 
+class WordDiffContextHelper(HistoricalRecordContextHelper):
+    """A history entry's changes; a changed text (or list of paragraphs) also word by word, as `words`."""
+
+    def context_for_delta_changes(self, delta):
+        context = super().context_for_delta_changes(delta)
+        for entry, change in zip(context, delta.changes, strict=True):
+            if is_text(change.old) and is_text(change.new) and change.old and change.new:
+                entry["words"] = word_diff(change.old, change.new)
+        return context
+
+
 class EditedFilter(admin.SimpleListFilter):
     title = "edited in the admin"
     parameter_name = "edited"
@@ -229,6 +263,16 @@ class Columns:
     def report_label(self, obj):
         report = self.report_of(obj)
         return f"{report.start_date.year} · {report.place.split(',')[0]}"
+
+    @admin.display(description="session", ordering="session__order")
+    def place(self, obj):
+        """Report and session in one short column: "2023 · Siena · V" (a line may break before the session only)."""
+        return f"{self.report_label(obj).replace(' ', chr(0xA0))} · {obj.session.number}"
+
+    @admin.display(description="links")
+    def links(self, obj):
+        """The item's page in the report PDF and its public page, in one narrow column."""
+        return format_html("{} · {}", self.report_page(obj), self.public_page(obj))
 
     @admin.display(description="public page")
     def public_page(self, obj):
@@ -312,9 +356,18 @@ class EditableAdmin(EditableMixin, SimpleHistoryAdmin):
             self.message_user(request, conflict_message(conflict.instance), messages.ERROR)
             return HttpResponseRedirect(request.path)
 
+    def change_form_subtitle(self, obj) -> str:
+        """The heading over an item's form, whole (an item's str() may be shortened): overridden per model."""
+        return str(obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["subtitle"] = self.change_form_subtitle(obj)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
     def get_historical_record_context_helper(self, request, historical_record):
-        # Show whole texts in the history's diff (key messages run to a few hundred characters).
-        return HistoricalRecordContextHelper(self.model, historical_record, max_displayed_delta_change_chars=5000)
+        # Whole texts in the history's diff (key messages run to a few hundred characters).
+        return WordDiffContextHelper(self.model, historical_record, max_displayed_delta_change_chars=5000)
 
     # -- saving
 
@@ -381,6 +434,8 @@ class EditableAdmin(EditableMixin, SimpleHistoryAdmin):
     @admin.action(description="Forget edits: let the next ingestion update the selected items again")
     def forget_edits(self, request, queryset):
         count = queryset.filter(edited_at__isnull=False).update(edited_fields=[], edited_by=None, edited_at=None)
+        if count:
+            data_version.bump()  # update() sends no signal; the next ingestion must not take its short cut
         self.message_user(request, f"{count} items will follow the report again at the next ingestion.")
 
 

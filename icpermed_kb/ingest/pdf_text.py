@@ -8,6 +8,7 @@ ingestion calls it in a child process with time and memory limits (sandbox.py).
 from __future__ import annotations
 
 import re
+import threading
 
 import pymupdf
 
@@ -128,3 +129,49 @@ def _raise_if_out_of_memory(exc: Exception) -> None:
     if _OUT_OF_MEMORY.search(str(exc)):
         raise MemoryError(first_line(exc)) from exc
 
+
+
+# --- the printed passage of an item, for the admin ------------------------------------------
+
+# Around the item's boxes, this much of the page (points): the lines before and after, for context.
+PASSAGE_MARGIN = (14.0, 28.0)  # horizontal, vertical
+PASSAGE_ZOOM = 2.0  # 144 dpi: the print's small type stays legible
+_HIGHLIGHT = {"color": (0.85, 0.55, 0.0), "fill": (1.0, 0.85, 0.1), "fill_opacity": 0.3, "stroke_opacity": 0.9, "width": 1.0}
+# MuPDF is not thread-safe and the web server runs threads: one rendering at a time per process.
+_render_lock = threading.Lock()
+
+
+def render_passage(data: bytes, page_number: int, boxes: list[dict]) -> bytes:
+    """PNG of the region of page `page_number` (1-based) that holds `boxes` (points, origin top left), each highlighted.
+
+    Raises RefusedDocument (one line) when the PDF cannot be opened, the page is not in it, or no
+    box lies on that page.
+    """
+    rectangles = [
+        pymupdf.Rect(box["x0"], box["y0"], box["x1"], box["y1"]) for box in boxes if box.get("page") == page_number
+    ]
+    if not rectangles:
+        raise RefusedDocument(f"no box on page {page_number}")
+    with _render_lock:
+        try:
+            pdf = pymupdf.open(stream=data, filetype="pdf")
+        except Exception as exc:
+            raise RefusedDocument(f"the PDF cannot be opened ({first_line(exc)})") from None
+        with pdf:
+            if not 1 <= page_number <= pdf.page_count:
+                raise RefusedDocument(f"the PDF has no page {page_number} ({pdf.page_count} pages)")
+            page = pdf[page_number - 1]
+            region = pymupdf.Rect(rectangles[0])
+            for rectangle in rectangles[1:]:
+                region |= rectangle
+            across, down = PASSAGE_MARGIN
+            region = (region + (-across, -down, across, down)) & page.rect
+            if region.is_empty:
+                raise RefusedDocument(f"the boxes lie outside page {page_number}")
+            try:
+                for rectangle in rectangles:
+                    page.draw_rect(rectangle + (-1.5, -1.0, 1.5, 1.0), overlay=True, **_HIGHLIGHT)
+                pixmap = page.get_pixmap(matrix=pymupdf.Matrix(PASSAGE_ZOOM, PASSAGE_ZOOM), clip=region, alpha=False)
+                return pixmap.tobytes("png")
+            except Exception as exc:
+                raise RefusedDocument(f"page {page_number} cannot be rendered ({first_line(exc)})") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,16 +11,21 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DataError, connection, transaction
 
+from icpermed_kb import themes
 from icpermed_kb.themes import load_vocabulary
 
 from .pdf_text import MAX_BYTES
 from .records import RefusedDocument, Report, first_line
 from .sandbox import parse_in_child
 
+# Besides the file and the database, what an ingestion's outcome depends on (see ingestion_inputs()).
+INGESTION_CODE = (*sorted(Path(__file__).resolve().parent.glob("*.py")), Path(themes.__file__).resolve())
+READER_PACKAGES = ("PyMuPDF", "pyspellchecker", "pycountry")
+
 
 @dataclass
 class IngestResult:
-    report: Report
+    report: Report | None  # None when the file was not read again: loaded before, nothing changed since
     summary: object | None  # a LoadSummary, or None for a dry run
 
 
@@ -44,6 +50,12 @@ def ingest(
     except OSError as exc:
         raise RefusedDocument(f"cannot read {path}: {exc.strerror or exc}") from None
     progress(f"Reading {path.name} ({len(data):,} bytes)")
+    sha256 = hashlib.sha256(data).hexdigest()
+    if not dry_run and unchanged_since_last_ingestion(path.name, sha256):
+        from .loader import LoadSummary
+
+        progress("Loaded before from this very file, and nothing has changed since: not read again")
+        return IngestResult(report=None, summary=LoadSummary())
     # PyMuPDF and the parser run in a child process under a time limit and memory cap (sandbox.py);
     # a refusal there leaves the database untouched: only this process writes, and only after.
     report = parse_in_child(data)
@@ -70,15 +82,55 @@ def ingest(
             _, summary = load_report(
                 report,
                 filename=path.name,
-                sha256=hashlib.sha256(data).hexdigest(),
+                sha256=sha256,
                 content=data,
                 themes=rules,
                 allow_shrink=allow_shrink,
             )
+            if not report.problems:  # an incomplete parse, loaded anyway, is read again next time (and refused)
+                record_ingestion(path.name, sha256)
     except DataError as exc:  # text the database refuses (too long for its column…): rolled back, so a refusal
         raise RefusedDocument(f"the report's content cannot be stored ({first_line(exc)})") from None
     refresh_planner_statistics()
     return IngestResult(report=report, summary=summary)
+
+
+def ingestion_inputs() -> str:
+    """sha256 of the theme vocabulary, the ingestion code and the PDF reader's and word lists' versions."""
+    digest = hashlib.sha256()
+    for path in (Path(settings.THEME_VOCABULARY), *INGESTION_CODE):
+        digest.update(f"{path.name}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
+    for package in READER_PACKAGES:
+        digest.update(f"{package}=={importlib.metadata.version(package)}\0".encode())
+    return digest.hexdigest()
+
+
+def unchanged_since_last_ingestion(filename: str, sha256: str) -> bool:
+    """Whether this file was the last one ingested under this name with these inputs, and no write has happened since.
+
+    Then a full ingestion would find every row as it is and change nothing (two small queries
+    instead of reading and comparing the whole report). Every write an ingestion would see, by the
+    admin, a shell or another ingestion, changes the data version (models/data_version.py).
+    """
+    from icpermed_kb.models import FileIngestion, data_version
+
+    token = data_version.current_token()
+    if token is None:
+        return False
+    return FileIngestion.objects.filter(
+        sha256=sha256, filename=filename, inputs=ingestion_inputs(), data_version=token
+    ).exists()
+
+
+def record_ingestion(filename: str, sha256: str) -> None:
+    """Remember what this ingestion read and the data version it left (in its own transaction, after its writes)."""
+    from icpermed_kb.models import FileIngestion, data_version
+
+    FileIngestion.objects.update_or_create(
+        sha256=sha256,
+        defaults={"filename": filename, "inputs": ingestion_inputs(), "data_version": data_version.current_token() or ""},
+    )
 
 
 def accounting_line(accounting: dict[str, int]) -> str:

@@ -4,7 +4,10 @@ The page cache (icpermed_kb/web/page_cache.py) keys every rendered page on this 
 cached page is never stale. The token is replaced in the write's own transaction: the receivers
 below follow saves and deletes of the knowledge base's models (admin, shell) and theme changes
 through taggit; the loader, whose bulk operations send no signals, bumps it once at the end of an
-ingestion (`deferred_bump()` collects the receivers' bumps meanwhile).
+ingestion (`deferred_bump()` collects the receivers' bumps meanwhile). It also follows the deleted
+items (Tombstone), which no page shows but which decide what an ingestion restores: the ingestion's
+short cut for a file already loaded (models/ingestions.py) trusts that any write an ingestion would
+see has changed the token.
 
 A random token rather than a counter: a rolled-back transaction followed by another write must
 never bring back a token whose cached pages showed the rolled-back data.
@@ -101,8 +104,9 @@ def public_models() -> list[type[models.Model]]:
 def connect() -> None:
     """Connect the receivers (called once, from CoreConfig.ready)."""
     from .themes import ThemedItem
+    from .tombstones import Tombstone
 
-    for model in public_models():
+    for model in [*public_models(), Tombstone]:
         uid = f"icpermed_kb.data_version.{model._meta.label_lower}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}.saved")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}.deleted")

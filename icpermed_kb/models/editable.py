@@ -24,6 +24,17 @@ from django.db import models
 EDIT_MARKS = ["edited_fields", "edited_by", "edited_at", "version"]
 
 
+def shorten(text: str, limit: int = 80) -> str:
+    """`text` if it fits in `limit` characters, else its first whole words and "…", `limit` characters at most (a word is cut only if the first is too long)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]  # and the "…"
+    if text[limit - 1] != " " and " " in head:  # the cut falls inside a word: leave that word out
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:–-") + "…"
+
+
 class EditConflict(Exception):
     """A save lost the race: the row's version moved on after the form was checked."""
 
