@@ -23,7 +23,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(model_name="report", name="slug", field=models.SlugField(max_length=100, null=True)),
+        # No index until the AlterField below makes the column unique: on PostgreSQL, a SlugField's
+        # index has a "_like" twin, and altering an indexed slug to unique creates that twin again
+        # under the same name ("relation ..._like already exists"), so a fresh database could not migrate.
+        migrations.AddField(
+            model_name="report", name="slug", field=models.SlugField(max_length=100, null=True, db_index=False)
+        ),
         migrations.AddField(
             model_name="historicalreport", name="slug", field=models.SlugField(max_length=100, null=True)
         ),
