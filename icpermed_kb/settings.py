@@ -134,6 +134,22 @@ DATABASES = {
     )
 }
 
+# Writers take turns (icpermed_kb/write_turns.py): an admin save that meets an ingestion's write
+# phase waits this long, then says so in the form; an ingestion waits this long for another one.
+EDIT_WAIT_SECONDS = float(os.environ.get("EDIT_WAIT_SECONDS", "15"))
+INGEST_WAIT_SECONDS = float(os.environ.get("INGEST_WAIT_SECONDS", "120"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's, with its JSON feature probe outside a transaction (icpermed_kb/backends/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "icpermed_kb.backends.sqlite3"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # BEGIN IMMEDIATE: a transaction takes SQLite's write lock when it starts, so writers queue
+        # for it (for the busy timeout, in seconds) instead of failing at their first write.
+        transaction_mode="IMMEDIATE",
+        timeout=EDIT_WAIT_SECONDS,
+        # Write-ahead log: readers (every page) never wait for a writer, nor a writer for readers.
+        init_command="PRAGMA journal_mode=WAL",
+    )
+
 # Rendered public pages (icpermed_kb/web/page_cache.py), per process, keyed on the data version so an
 # edit shows at once. Bounded by entries: a page is 5-100 kB, the export about 1 MB.
 CACHES = {

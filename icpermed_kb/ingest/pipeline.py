@@ -8,13 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DataError, connection, transaction
+from django.db import DataError, connection
 
+from icpermed_kb import write_turns
 from icpermed_kb.themes import load_vocabulary
 
 from .pdf_text import MAX_BYTES
 from .records import RefusedDocument, Report, first_line
 from .sandbox import parse_in_child
+
+
+class IngestionBusy(Exception):
+    """Another ingestion kept the write lock longer than this one could wait: nothing was written."""
 
 
 @dataclass
@@ -30,7 +35,7 @@ def ingest(
     allow_shrink: bool = False,
     progress: Callable[[str], None] = lambda _: None,
 ) -> IngestResult:
-    """Ingest one report PDF; raise RefusedDocument (nothing written) for bad input."""
+    """Ingest one report PDF; raise RefusedDocument for bad input, IngestionBusy while another ingestion writes."""
     path = Path(path)
     try:
         if path.stat().st_size > MAX_BYTES:
@@ -52,8 +57,17 @@ def ingest(
     rules = load_vocabulary(settings.THEME_VOCABULARY)
     from icpermed_kb.search.index import deferred
 
+    wait = settings.INGEST_WAIT_SECONDS
     try:
-        with transaction.atomic(), deferred():  # the search index is written once, at the end, in the same transaction
+        # One transaction holding the ingestion lock (icpermed_kb/write_turns.py): editors' saves and
+        # other ingestions wait until it commits, and the loader reads edit marks and tombstones only
+        # inside it. The search index is written once, at the end, in the same transaction.
+        with (
+            write_turns.ingestion_turn(
+                wait=wait, on_wait=lambda: progress(f"Another writer holds the database: waiting for it (at most {wait:g} s)")
+            ),
+            deferred(),
+        ):
             _, summary = load_report(
                 report,
                 filename=path.name,
@@ -62,6 +76,11 @@ def ingest(
                 themes=rules,
                 allow_shrink=allow_shrink,
             )
+    except write_turns.WriterBusy:
+        raise IngestionBusy(
+            f"another ingestion is running (the database stayed busy for {wait:g} s): nothing was written; "
+            "try again when it has finished"
+        ) from None
     except DataError as exc:  # text the database refuses (too long for its column…): rolled back, so a refusal
         raise RefusedDocument(f"the report's content cannot be stored ({first_line(exc)})") from None
     refresh_planner_statistics()
