@@ -152,8 +152,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         init_command="PRAGMA journal_mode=WAL",
     )
 
-# Rendered public pages (icpermed_kb/web/page_cache.py), per process, keyed on the data version so an
-# edit shows at once. Bounded by entries: a page is 5-100 kB, the export about 1 MB.
+# Rendered public pages (icpermed_kb/web/page_cache.py), keyed on the data version so an edit shows
+# at once. By default per process, bounded by entries: a page is 5-100 kB, the export about 1 MB.
+# With CACHE_URL (redis://host:port/db) one Redis, through Django's own RedisCache, is shared by
+# every server: a page rendered by one is served by all. Entries of old data versions are never
+# read again; there they expire after PAGE_CACHE_SECONDS (and Redis should have a maxmemory with an
+# LRU policy as the bound).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "pages": {
@@ -163,6 +167,13 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "1000"))},
     },
 }
+if os.environ.get("CACHE_URL"):
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["CACHE_URL"],
+        "TIMEOUT": int(os.environ.get("PAGE_CACHE_SECONDS", "86400")),
+        "KEY_PREFIX": "icpermed-kb",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "en-gb"

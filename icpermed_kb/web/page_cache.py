@@ -90,7 +90,7 @@ def _remember(token: str) -> None:
     global _last_token
     if token != _last_token:
         _last_token = token
-        _cache_set(LAST_TOKEN_KEY, token)
+        _cache_set(LAST_TOKEN_KEY, token, timeout=None)
 
 
 def _stale_or_unavailable(request) -> HttpResponse:
@@ -112,9 +112,9 @@ def _cache_get(key: str):
     return stored
 
 
-def _cache_set(key: str, value) -> None:
+def _cache_set(key: str, value, **options) -> None:
     try:
-        caches[PAGE_CACHE].set(key, value)
+        caches[PAGE_CACHE].set(key, value, **options)
     except CACHE_DOWN as error:
         outage.page_cache.failed(error)
 
