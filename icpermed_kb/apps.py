@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
+        from icpermed_kb import security  # noqa: F401  (registers its deployment check)
         from icpermed_kb.models import data_version
         from icpermed_kb.search import signals
 

@@ -99,13 +99,21 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last: it turns a locked-out login into the lockout page
 ]
 
-# Brute-force protection of the admin login (django-axes): ten failed logins from one client
-# address lock that address out of logging in for an hour; a success clears its count.
+# Brute-force protection of the admin login (django-axes): ten failed logins for one username from
+# one client address lock that username out at that address for an hour (colleagues behind the same
+# office address are not locked out by someone else's failures); a success clears the count.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# While locked out, a failure is not recorded: no new row (axes keeps one per user agent) and no
+# longer cool-off, so the table holds at most the failure limit's rows per username and address.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# X-Forwarded-For is believed only from these proxies (addresses or networks): the client address is
+# the last one the trusted proxies appended (icpermed_kb/security.py). Anyone else is counted by the
+# address it connects from, whatever it sends.
+TRUSTED_PROXIES = _list("DJANGO_TRUSTED_PROXIES")
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_CLIENT_IP_CALLABLE = "icpermed_kb.security.client_ip"
 
