@@ -18,11 +18,10 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -32,7 +31,7 @@ from recommendations.models import Recommendation
 from sessions.models import KeyMessage, Report, Session, Talk
 from speakers.models import SessionRole, Speaker
 from tests.admin.conftest import form_data
-from tests.conftest import REPORT_PDF, ROOT
+from tests.conftest import REPORT_PDF, ROOT, test_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,21 +40,12 @@ EDITED = "Over 10,000 patients have been treated with proton therapy at PSI, as 
 SLOW = 240  # seconds: the most any step may take on a loaded machine (parsing alone takes ~1-8 s)
 
 
-def database_url() -> str:
-    """This test database, for the other process."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    credentials = f"{quote(settings['USER'], safe='')}:{quote(settings['PASSWORD'], safe='')}"
-    return f"postgres://{credentials}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-
-
 class Ingestion:
     """`ingest_report` of the bundled report in another process; its output read line by line as it comes."""
 
     def __init__(self, pause: str | None, wait: float):
         environment = os.environ | {
-            "DATABASE_URL": database_url(),
+            "DATABASE_URL": test_database_url(),
             "DJANGO_SETTINGS_MODULE": "icpermed_kb.settings",
             "INGEST_WAIT_SECONDS": str(wait),
             "PYTHONUNBUFFERED": "1",
