@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
-from django.db import router, transaction
+from django.db import router
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
@@ -378,8 +378,9 @@ class EditableAdmin(WritesTakeTurns, EditableMixin, SimpleHistoryAdmin):
         try:
             if request.method in self.WRITES:
                 return self.in_turn(request, super().history_form_view, object_id, version_id, extra_context)
-            with transaction.atomic(using=router.db_for_write(self.model)):
-                return super().history_form_view(request, object_id, version_id, extra_context)
+            # Showing the revert form writes nothing: no transaction, so on SQLite it does not wait for
+            # the write lock (every transaction there takes it at BEGIN) while an ingestion writes.
+            return super().history_form_view(request, object_id, version_id, extra_context)
         except WriterBusy as busy:
             return self.busy_redirect(request, busy, "the item was not reverted")
         except editing.EditConflict as conflict:

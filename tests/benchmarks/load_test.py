@@ -7,7 +7,7 @@ Writes tests/benchmarks/load-results.md (`--output -`: print it instead). Not a 
 not collect this file): the numbers depend on the machine, so they are committed with the command.
 Needs wrk (`apt-get install -y wrk`) and, for PostgreSQL, the local cluster and CI's role
 (`icpermed` / `icpermed-ci` on 127.0.0.1:5432; `--postgres` or $LOAD_POSTGRES_URL for another
-role, whose database name is replaced by icpermed_load). Exits 1 when any request failed, in any
+role, and `--database` for another database name than icpermed_load). Exits 1 when any request failed, in any
 run, warm-up included (a socket error, a timeout or any status outside 200-299) or when clients
 got no answer at all, 2 when it cannot run. On a shared machine it raises its priority when
 allowed (nice -10, see boost_priority).
@@ -27,6 +27,20 @@ rendered); then each URL of the mix alone for --per-url seconds: rendered with 1
 page's own rendering time), as it is with 1 connection, and as it is with --connections (its
 throughput). gunicorn is stopped at the end, also on an error or Ctrl-C. WEB_CONCURRENCY and
 GUNICORN_THREADS, if set, pass through to gunicorn_config.py. Only 127.0.0.1 is ever contacted.
+
+The reliability phases (`--phases`; all four by default), each a --fault-duration run:
+
+- upgrade (each engine): wrk over the mix while deploy/upgrade_gunicorn.py replaces the server's
+  master (USR2, then TERM to the old one); any failed request or refused connection fails the run.
+- servers (PostgreSQL): two gunicorn servers on two loopback ports sharing the database and a
+  redis-server started here (CACHE_URL); pages rendered by one are served by the other from Redis,
+  an edit saved through one's admin shows on the other's next answer, and both run under wrk.
+- outage (PostgreSQL): the two servers reach the database through a TCP relay in this process
+  (load_faults.Relay), cut for --outage seconds in the middle of four wrk runs (cached and rendered,
+  on each server): cached pages must stay 200, the rest 200 or the styled 503, no 500, no refused
+  connection, no traceback in the logs, and /healthz 200 afterwards.
+
+The results file keeps the part of a phase group that did not run this time (and the findings).
 """
 
 from __future__ import annotations
