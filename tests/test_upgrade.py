@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from deploy.upgrade_gunicorn import alive
 from tests.conftest import ROOT, test_database_url
 from tests.factories import build_knowledge_base
 
@@ -33,13 +34,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 @contextmanager

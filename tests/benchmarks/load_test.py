@@ -69,6 +69,10 @@ from urllib.parse import urlencode
 from bench_postgres import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(1, str(ROOT))  # the project's deploy/ script, for its process helpers
+from deploy.upgrade_gunicorn import alive as process_alive  # noqa: E402
+from deploy.upgrade_gunicorn import children  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 LUA = HERE / "load_mix.lua"
 RESULTS = HERE / "load-results.md"
@@ -683,17 +687,14 @@ class Gunicorn:
     def cpu_seconds(self) -> float:
         """CPU time (user + system) used so far by the gunicorn master and its live workers."""
         ticks = os.sysconf("SC_CLK_TCK")
+        master = self.master()
         total = 0
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
+        for pid in [master, *children(master)]:
             try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue  # the process ended meanwhile
-            pid, ppid = int(entry.name), int(fields[1])
-            if self.master() in (pid, ppid):
-                total += int(fields[11]) + int(fields[12])  # utime, stime
+            total += int(fields[11]) + int(fields[12])  # utime, stime
         return total / ticks
 
     def boots(self) -> int:
@@ -712,13 +713,6 @@ class Gunicorn:
                 request = next((lines[i] for i in range(n - 1, max(n - 3, -1), -1) if "Error:" in lines[i]), "")
                 found.append(f"{request} {lines[end]}".strip())
         return found
-
-
-def process_alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def boost_priority() -> int | None:
