@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils.html import format_html_join
 from taggit.models import Tag
 
-from icpermed_kb.editing.admin import EditableAdmin, EditedFilter
+from icpermed_kb.editing.admin import EditableAdmin, EditedFilter, WritesTakeTurns
 
 from .models import Theme, Tombstone
 
@@ -40,7 +40,7 @@ class ThemeAdmin(EditableAdmin):
 
 
 @admin.register(Tombstone)
-class TombstoneAdmin(admin.ModelAdmin):
+class TombstoneAdmin(WritesTakeTurns, admin.ModelAdmin):
     """Items editors deleted. Deleting an entry here lets the next ingestion bring the item back."""
 
     list_display = ("description", "model_name", "key", "deleted_by", "deleted_at")

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Themes and deleted items"
 
     def ready(self):
+        from icpermed_kb import security  # noqa: F401  (registers its deployment check)
         from icpermed_kb.models import data_version
         from icpermed_kb.search import signals
 

@@ -40,8 +40,16 @@ max_requests_jitter = 100_000
 # Import the application once in the master and fork workers from it: a recycled worker is
 # ready in milliseconds instead of half a second of imports (p99 during a recycle 0.26 s, not
 # 0.41 s), and the code is shared copy-on-write. Nothing opens a database connection at import.
-# Restart (not HUP) the service to load new code.
+# New code: a zero-downtime upgrade with deploy/upgrade_gunicorn.py (USR2: a new master on the same
+# socket, then TERM to the old one), not HUP, which keeps the preloaded code.
 preload_app = True
+# Where the master writes its pid (the upgrade script reads it; after USR2 the new master writes
+# "<pidfile>.2" and takes the name over when the old one exits). None: no pidfile.
+pidfile = os.environ.get("GUNICORN_PIDFILE") or None
+# gunicorn 27's control socket (gunicornc) is unused here, and its default path is one per user, so
+# several servers on one host (two in the load test, or the new master during an upgrade) would
+# take it from each other.
+control_socket_disable = True
 accesslog = "-"  # both logs to the standard streams, for the process manager to collect
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

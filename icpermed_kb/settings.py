@@ -94,16 +94,26 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A view that meets a database outage answers the styled 503, logged once per outage.
+    "icpermed_kb.web.outage.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it turns a locked-out login into the lockout page
 ]
 
-# Brute-force protection of the admin login (django-axes): ten failed logins from one client
-# address lock that address out of logging in for an hour; a success clears its count.
+# Brute-force protection of the admin login (django-axes): ten failed logins for one username from
+# one client address lock that username out at that address for an hour (colleagues behind the same
+# office address are not locked out by someone else's failures); a success clears the count.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# While locked out, a failure is not recorded: no new row (axes keeps one per user agent) and no
+# longer cool-off, so the table holds at most the failure limit's rows per username and address.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# X-Forwarded-For is believed only from these proxies (addresses or networks): the client address is
+# the last one the trusted proxies appended (icpermed_kb/security.py). Anyone else is counted by the
+# address it connects from, whatever it sends.
+TRUSTED_PROXIES = _list("DJANGO_TRUSTED_PROXIES")
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_CLIENT_IP_CALLABLE = "icpermed_kb.security.client_ip"
 
@@ -134,8 +144,28 @@ DATABASES = {
     )
 }
 
-# Rendered public pages (icpermed_kb/web/page_cache.py), per process, keyed on the data version so an
-# edit shows at once. Bounded by entries: a page is 5-100 kB, the export about 1 MB.
+# Writers take turns (icpermed_kb/write_turns.py): an admin save that meets an ingestion's write
+# phase waits this long, then says so in the form; an ingestion waits this long for another one.
+EDIT_WAIT_SECONDS = float(os.environ.get("EDIT_WAIT_SECONDS", "15"))
+INGEST_WAIT_SECONDS = float(os.environ.get("INGEST_WAIT_SECONDS", "120"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's, with its JSON feature probe outside a transaction (icpermed_kb/backends/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "icpermed_kb.backends.sqlite3"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # BEGIN IMMEDIATE: a transaction takes SQLite's write lock when it starts, so writers queue
+        # for it (for the busy timeout, in seconds) instead of failing at their first write.
+        transaction_mode="IMMEDIATE",
+        timeout=EDIT_WAIT_SECONDS,
+        # Write-ahead log: readers (every page) never wait for a writer, nor a writer for readers.
+        init_command="PRAGMA journal_mode=WAL",
+    )
+
+# Rendered public pages (icpermed_kb/web/page_cache.py), keyed on the data version so an edit shows
+# at once. By default per process, bounded by entries: a page is 5-100 kB, the export about 1 MB.
+# With CACHE_URL (redis://host:port/db) one Redis, through Django's own RedisCache, is shared by
+# every server: a page rendered by one is served by all. Entries of old data versions are never
+# read again; there they expire after PAGE_CACHE_SECONDS (and Redis should have a maxmemory with an
+# LRU policy as the bound).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "pages": {
@@ -145,6 +175,13 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "1000"))},
     },
 }
+if os.environ.get("CACHE_URL"):
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["CACHE_URL"],
+        "TIMEOUT": int(os.environ.get("PAGE_CACHE_SECONDS", "86400")),
+        "KEY_PREFIX": "icpermed-kb",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "en-gb"

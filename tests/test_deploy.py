@@ -31,6 +31,15 @@ def test_check_deploy_is_clean_in_the_documented_production_setup():
     assert (result.returncode, result.stdout.strip()) == (0, "System check identified no issues (0 silenced).")
 
 
+def test_check_deploy_warns_behind_a_tls_proxy_without_trusted_proxies():
+    behind = PRODUCTION | {"DJANGO_BEHIND_TLS_PROXY": "true"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **behind)
+    assert result.returncode == 1
+    assert "(icpermed_kb.W001) DJANGO_BEHIND_TLS_PROXY is on but DJANGO_TRUSTED_PROXIES is empty" in result.stderr
+    trusted = manage("check", "--deploy", "--fail-level", "WARNING", **behind, DJANGO_TRUSTED_PROXIES="127.0.0.1")
+    assert (trusted.returncode, trusted.stdout.strip()) == (0, "System check identified no issues (0 silenced).")
+
+
 @pytest.mark.parametrize(
     "missing, message",
     [

@@ -10,6 +10,9 @@
   once the item exists: changing them would make the next ingestion see a different item.
 - Themes are edited as checkboxes of the curated vocabulary; themes editors add are saved with
   `by_rule=False`, and once an editor changes an item's themes the ingestion rules leave them be.
+- `WritesTakeTurns`: every admin write (save, delete, action, revert) runs in an editor's turn
+  (icpermed_kb/write_turns.py), so it waits while an ingestion writes — at most EDIT_WAIT_SECONDS —
+  and then says so instead of failing: the change form comes back with what the editor typed.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
-from django.db import router, transaction
+from django.db import router
 from django.forms.models import BaseInlineFormSet, ModelChoiceIterator
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
@@ -33,6 +37,7 @@ from taggit.managers import TaggableManager
 
 from icpermed_kb.models import Theme, Tombstone, data_version
 from icpermed_kb.models import editable as editing
+from icpermed_kb.write_turns import WriterBusy, editor_turn
 
 from .word_diff import is_text, word_diff
 
@@ -160,8 +165,13 @@ class EditableForm(forms.ModelForm):
             return getattr(self.instance, f"get_{name}_display")()
         return str(getattr(self.instance, name))
 
+    # Set by the admin when this submission met a running ingestion: the form refuses, keeping the data.
+    busy_message: str | None = None
+
     def clean(self):
         cleaned = super().clean()
+        if self.busy_message:
+            raise ValidationError(self.busy_message, code="busy")
         if self.instance.pk is None or self.instance._state.adding:
             return cleaned
         for name in self.key_fields:
@@ -297,6 +307,64 @@ class Columns:
         return ", ".join(theme.name for theme in obj.themes.all())
 
 
+def busy_message(waited: float) -> str:
+    return (
+        f"An ingestion is writing to the knowledge base (still after {waited:g} s), so your changes were not "
+        f"saved yet. Nothing is lost: they are still in this form. Press Save again in a minute."
+    )
+
+
+class WritesTakeTurns:
+    """Admin views that write run in an editor's turn: they wait while an ingestion writes, then say so.
+
+    A save that still meets the ingestion after EDIT_WAIT_SECONDS comes back as its form, with the
+    editor's input and a message; a delete, an action or a revert comes back to its page with a
+    message. Nothing is written either way, and nothing answers 500.
+    """
+
+    WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+    def in_turn(self, request, view, *args):
+        with editor_turn(wait=settings.EDIT_WAIT_SECONDS, using=router.db_for_write(self.model)):
+            return view(request, *args)
+
+    def busy_redirect(self, request, busy: WriterBusy, what: str):
+        self.message_user(
+            request,
+            f"An ingestion is writing to the knowledge base (still after {busy.waited:g} s), so {what}. "
+            f"Nothing was changed: try again in a minute.",
+            messages.ERROR,
+        )
+        return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method not in self.WRITES:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            return self.in_turn(request, super().changeform_view, object_id, form_url, extra_context)
+        except WriterBusy as busy:
+            # Show the submitted form again, refused with the message (EditableForm.busy_message):
+            # outside any transaction, and it writes nothing since the form is invalid.
+            request._writer_busy = busy
+            return self._changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method not in self.WRITES:
+            return super().delete_view(request, object_id, extra_context)
+        try:
+            return self.in_turn(request, super().delete_view, object_id, extra_context)
+        except WriterBusy as busy:
+            return self.busy_redirect(request, busy, "the item was not deleted")
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method not in self.WRITES:
+            return super().changelist_view(request, extra_context)
+        try:
+            return self.in_turn(request, super().changelist_view, extra_context)
+        except WriterBusy as busy:
+            return self.busy_redirect(request, busy, "the action was not carried out")
+
+
 class EditableMixin(Columns):
     """What the model admins and the inlines share: the form, the fixed key fields, the theme field."""
 
@@ -319,7 +387,7 @@ class EditableMixin(Columns):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class EditableAdmin(EditableMixin, SimpleHistoryAdmin):
+class EditableAdmin(WritesTakeTurns, EditableMixin, SimpleHistoryAdmin):
     """A model admin that keeps editors' work (see the module docstring)."""
 
     list_per_page = 50
@@ -338,6 +406,8 @@ class EditableAdmin(EditableMixin, SimpleHistoryAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.key_fields = self.key_fields
         form.always_check_version = True
+        busy = getattr(request, "_writer_busy", None)
+        form.busy_message = busy_message(busy.waited) if busy else None
         return form
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -350,8 +420,13 @@ class EditableAdmin(EditableMixin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         request._reverting = True
         try:
-            with transaction.atomic(using=router.db_for_write(self.model)):
-                return super().history_form_view(request, object_id, version_id, extra_context)
+            if request.method in self.WRITES:
+                return self.in_turn(request, super().history_form_view, object_id, version_id, extra_context)
+            # Showing the revert form writes nothing: no transaction, so on SQLite it does not wait for
+            # the write lock (every transaction there takes it at BEGIN) while an ingestion writes.
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except WriterBusy as busy:
+            return self.busy_redirect(request, busy, "the item was not reverted")
         except editing.EditConflict as conflict:
             self.message_user(request, conflict_message(conflict.instance), messages.ERROR)
             return HttpResponseRedirect(request.path)

@@ -149,6 +149,8 @@ class _Loader:
         # rewording (rule themes follow the report; editors change themes explicitly).
         self.tag_targets: list[tuple[object, tuple[str, ...]]] = []
         self.reason = f"Ingestion of {source}"[:100]
+        # Read inside the ingestion's write lock (pipeline.py, icpermed_kb/write_turns.py), as are the
+        # edit marks (each row as it is upserted): no editor's save or delete can come in between.
         self.tombstones = set(Tombstone.objects.values_list("model", "key"))
         self.speakers: dict[str, Speaker | None] = {}  # by slug: the people this ingestion has met
 

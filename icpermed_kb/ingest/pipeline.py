@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DataError, connection, transaction
+from django.db import DataError, connection
 
-from icpermed_kb import themes
+from icpermed_kb import themes, write_turns
 from icpermed_kb.themes import load_vocabulary
 
 from .pdf_text import MAX_BYTES
@@ -21,6 +21,10 @@ from .sandbox import parse_in_child
 # Besides the file and the database, what an ingestion's outcome depends on (see ingestion_inputs()).
 INGESTION_CODE = (*sorted(Path(__file__).resolve().parent.glob("*.py")), Path(themes.__file__).resolve())
 READER_PACKAGES = ("PyMuPDF", "pyspellchecker", "pycountry")
+
+
+class IngestionBusy(Exception):
+    """Another ingestion kept the write lock longer than this one could wait: nothing was written."""
 
 
 @dataclass
@@ -37,7 +41,7 @@ def ingest(
     allow_incomplete: bool = False,
     progress: Callable[[str], None] = lambda _: None,
 ) -> IngestResult:
-    """Ingest one report PDF; raise RefusedDocument (nothing written) for bad input.
+    """Ingest one report PDF; raise RefusedDocument (nothing written) for bad input, IngestionBusy while another ingestion writes.
 
     A parse that looks incomplete (report.problems) is refused too, unless `allow_incomplete`:
     then it is loaded and every problem is reported as missing.
@@ -77,8 +81,17 @@ def ingest(
     rules = load_vocabulary(settings.THEME_VOCABULARY)
     from icpermed_kb.search.index import deferred
 
+    wait = settings.INGEST_WAIT_SECONDS
     try:
-        with transaction.atomic(), deferred():  # the search index is written once, at the end, in the same transaction
+        # One transaction holding the ingestion lock (icpermed_kb/write_turns.py): editors' saves and
+        # other ingestions wait until it commits, and the loader reads edit marks and tombstones only
+        # inside it. The search index is written once, at the end, in the same transaction.
+        with (
+            write_turns.ingestion_turn(
+                wait=wait, on_wait=lambda: progress(f"Another writer holds the database: waiting for it (at most {wait:g} s)")
+            ),
+            deferred(),
+        ):
             _, summary = load_report(
                 report,
                 filename=path.name,
@@ -89,6 +102,11 @@ def ingest(
             )
             if not report.problems:  # an incomplete parse, loaded anyway, is read again next time (and refused)
                 record_ingestion(path.name, sha256)
+    except write_turns.WriterBusy:
+        raise IngestionBusy(
+            f"another ingestion is running (the database stayed busy for {wait:g} s): nothing was written; "
+            "try again when it has finished"
+        ) from None
     except DataError as exc:  # text the database refuses (too long for its column…): rolled back, so a refusal
         raise RefusedDocument(f"the report's content cannot be stored ({first_line(exc)})") from None
     refresh_planner_statistics()

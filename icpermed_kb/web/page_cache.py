@@ -9,6 +9,15 @@ never read again and age out of the cache's bounded size.
 Why this is safe under concurrency: a reader that sees the new token started after the write
 committed, so it renders the new data; a reader that saw the old token may store either version
 of the page under that token, which no later request asks for.
+
+When the data version cannot be read (the database is down), a page is served from the cache
+under the last token this process read (or, for a process started since, the last one any server
+stored in a shared cache): stale by at most the outage, during which nothing can change the data.
+A page not in the cache then answers the site's 503 (outage.py). When the cache itself fails (a
+shared Redis down), pages are rendered without it. Either outage is logged once, not per request.
+
+The "pages" cache is per process (LocMem) by default; with CACHE_URL (settings.py) it is a Redis
+shared by several servers, and a page rendered by one is served by all until the data changes.
 """
 
 from __future__ import annotations
@@ -20,8 +29,19 @@ from django.core.cache import caches
 from django.http import HttpResponse
 
 from icpermed_kb.models.data_version import current_token
+from icpermed_kb.web import outage
 
 PAGE_CACHE = "pages"
+LAST_TOKEN_KEY = "page:last-token"
+try:  # what a shared cache raises when it cannot be reached
+    from redis.exceptions import RedisError
+
+    CACHE_DOWN: tuple[type[BaseException], ...] = (RedisError, OSError)
+except ImportError:  # pragma: no cover - redis is a dependency; without it only LocMem, which does not fail
+    CACHE_DOWN = (OSError,)
+
+_last_token: str | None = None  # the data version this process read last
+
 
 def cached_page(view):
     """Serve a GET or HEAD of this view from the page cache when the data has not changed since it was rendered."""
@@ -30,26 +50,73 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        token = current_token()
+        try:
+            token = current_token()
+        except outage.DATABASE_DOWN as error:
+            outage.database.failed(error)
+            return _stale_or_unavailable(request)
+        outage.database.answered()
         if token is None:
             return view(request, *args, **kwargs)
-        # The absolute URL: JSON twins print absolute links, so the scheme and host are part of the page.
-        url = request.build_absolute_uri()
-        key = f"page:{token}:{hashlib.sha256(url.encode('utf-8', 'surrogatepass')).hexdigest()}"
-        cache = caches[PAGE_CACHE]
-        stored = cache.get(key)
+        _remember(token)
+        key = _page_key(token, request)
+        stored = _cache_get(key)
         if stored is not None:
-            status, headers, content = stored
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            return response
+            return _response(stored)
         response = view(request, *args, **kwargs)
         if _storable(response):
-            cache.set(key, (response.status_code, list(response.items()), response.content))
+            _cache_set(key, (response.status_code, list(response.items()), response.content))
         return response
 
     return wrapper
+
+
+def _page_key(token: str, request) -> str:
+    # The absolute URL: JSON twins print absolute links, so the scheme and host are part of the page.
+    url = request.build_absolute_uri()
+    return f"page:{token}:{hashlib.sha256(url.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
+
+def _response(stored) -> HttpResponse:
+    status, headers, content = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _remember(token: str) -> None:
+    """Keep the token for an outage: in this process, and in the cache for servers started during one."""
+    global _last_token
+    if token != _last_token:
+        _last_token = token
+        _cache_set(LAST_TOKEN_KEY, token, timeout=None)
+
+
+def _stale_or_unavailable(request) -> HttpResponse:
+    """The database is down: the page as last cached, or the site's 503."""
+    token = _last_token or _cache_get(LAST_TOKEN_KEY)
+    stored = _cache_get(_page_key(token, request)) if token else None
+    if stored is None:
+        return outage.unavailable_response(request)
+    return _response(stored)
+
+
+def _cache_get(key: str):
+    try:
+        stored = caches[PAGE_CACHE].get(key)
+    except CACHE_DOWN as error:
+        outage.page_cache.failed(error)
+        return None
+    outage.page_cache.answered()
+    return stored
+
+
+def _cache_set(key: str, value, **options) -> None:
+    try:
+        caches[PAGE_CACHE].set(key, value, **options)
+    except CACHE_DOWN as error:
+        outage.page_cache.failed(error)
 
 
 def _storable(response) -> bool:

@@ -33,6 +33,8 @@ from icpermed_kb.web.page_cache import cached_page
 # Like Django's json_script: <, > and & become \u escapes, so no JSON body can be read as markup.
 JSON_MARKUP_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 FORMAT_LABELS = {"json": "JSON", "csv": "CSV", "bib": "BibTeX", "ris": "RIS", "csl": "CSL-JSON"}
+# OWASP's CSV-injection rule: a cell starting with one of these is read as a formula by spreadsheets.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def render_json(request, page: Page, formats: Sequence[str]) -> HttpResponse:
 
 
 def render_csv(request, page: Page, formats: Sequence[str]) -> HttpResponse:
-    """A UTF-8 CSV download (with a byte-order mark, so spreadsheet programs read the accents)."""
+    """A UTF-8 CSV download (with a byte-order mark, so spreadsheet programs read the accents), formula-safe."""
     if page.errors:
         problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in page.errors.items())
         return HttpResponseBadRequest(f"Invalid filter values: {problems}\n", content_type="text/plain; charset=utf-8")
@@ -115,9 +117,21 @@ def render_csv(request, page: Page, formats: Sequence[str]) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{table.filename}"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([col.name for col in table.columns])
-    writer.writerows([col.value(row) for col in table.columns] for row in table.rows)
+    # Every cell, headers too, through the formula rule: the text is the editors', and a stored
+    # "=HYPERLINK(...)" must not run when someone opens the download in a spreadsheet.
+    writer.writerow([neutralise_formula(col.name) for col in table.columns])
+    writer.writerows([neutralise_formula(col.value(row)) for col in table.columns] for row in table.rows)
     return response
+
+
+def neutralise_formula(value):
+    """A text cell that a spreadsheet would run as a formula, with a leading apostrophe; anything else as it is.
+
+    Numbers (ids, pages) are left numbers: a spreadsheet reads them as values, never as formulas.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
 
 
 def citation_renderer(write, content_type: str, extension: str):

@@ -7,7 +7,7 @@ Writes tests/benchmarks/load-results.md (`--output -`: print it instead). Not a 
 not collect this file): the numbers depend on the machine, so they are committed with the command.
 Needs wrk (`apt-get install -y wrk`) and, for PostgreSQL, the local cluster and CI's role
 (`icpermed` / `icpermed-ci` on 127.0.0.1:5432; `--postgres` or $LOAD_POSTGRES_URL for another
-role, whose database name is replaced by icpermed_load). Exits 1 when any request failed, in any
+role, and `--database` for another database name than icpermed_load). Exits 1 when any request failed, in any
 run, warm-up included (a socket error, a timeout or any status outside 200-299) or when clients
 got no answer at all, 2 when it cannot run. On a shared machine it raises its priority when
 allowed (nice -10, see boost_priority).
@@ -27,6 +27,20 @@ rendered); then each URL of the mix alone for --per-url seconds: rendered with 1
 page's own rendering time), as it is with 1 connection, and as it is with --connections (its
 throughput). gunicorn is stopped at the end, also on an error or Ctrl-C. WEB_CONCURRENCY and
 GUNICORN_THREADS, if set, pass through to gunicorn_config.py. Only 127.0.0.1 is ever contacted.
+
+The reliability phases (`--phases`; all four by default), each a --fault-duration run:
+
+- upgrade (each engine): wrk over the mix while deploy/upgrade_gunicorn.py replaces the server's
+  master (USR2, then TERM to the old one); any failed request or refused connection fails the run.
+- servers (PostgreSQL): two gunicorn servers on two loopback ports sharing the database and a
+  redis-server started here (CACHE_URL); pages rendered by one are served by the other from Redis,
+  an edit saved through one's admin shows on the other's next answer, and both run under wrk.
+- outage (PostgreSQL): the two servers reach the database through a TCP relay in this process
+  (load_faults.Relay), cut for --outage seconds in the middle of four wrk runs (cached and rendered,
+  on each server): cached pages must stay 200, the rest 200 or the styled 503, no 500, no refused
+  connection, no traceback in the logs, and /healthz 200 afterwards.
+
+The results file keeps the part of a phase group that did not run this time (and the findings).
 """
 
 from __future__ import annotations
@@ -47,6 +61,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
@@ -54,12 +69,18 @@ from urllib.parse import urlencode
 from bench_postgres import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(1, str(ROOT))  # the project's deploy/ script, for its process helpers
+from deploy.upgrade_gunicorn import alive as process_alive  # noqa: E402
+from deploy.upgrade_gunicorn import children  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 LUA = HERE / "load_mix.lua"
 RESULTS = HERE / "load-results.md"
 PYTHON = sys.executable
 CI_POSTGRES = "postgres://icpermed:icpermed-ci@127.0.0.1:5432/icpermed"
-LOAD_DATABASE = "icpermed_load"
+LOAD_DATABASE = os.environ.get("LOAD_DATABASE", "icpermed_load")
+UPGRADE = ROOT / "deploy" / "upgrade_gunicorn.py"
+PHASES = ["measure", "upgrade", "servers", "outage"]
 REPORT_PDF = "fixtures/icpermed-workshop-2023-siena.pdf"
 WARM_UP_SECONDS = 5
 TARGET_P99_MS = 250
@@ -86,7 +107,8 @@ pairs = Counter()
 for message in KeyMessage.objects.filter(session=session).prefetch_related("themes"):
     pairs.update(combinations(sorted(theme.slug for theme in message.themes.all()), 2))
 (themes, _), = pairs.most_common(1)
-print("PICKED " + json.dumps({"session": session.number.lower(), "talk": talk.pk, "speaker": speaker.slug,
+print("PICKED " + json.dumps({"report": session.report.slug, "session": session.number.lower(),
+                              "session_facet": session.facet_value, "talk": talk.pk, "speaker": speaker.slug,
                               "themes": list(themes)}))
 """
 
@@ -94,10 +116,10 @@ print("PICKED " + json.dumps({"session": session.number.lower(), "talk": talk.pk
 def mix(picked: dict) -> list[tuple[str, str]]:
     """(label, path) of every URL the load rotates over: HTML pages, then JSON twins."""
     session, talk, speaker = picked["session"], picked["talk"], picked["speaker"]
-    filtered = urlencode([("theme", theme) for theme in picked["themes"]] + [("session", session)])
+    filtered = urlencode([("theme", theme) for theme in picked["themes"]] + [("session", picked["session_facet"])])
     return [
         ("home", "/"),
-        ("session", f"/sessions/{session}/"),
+        ("session", f"/reports/{picked['report']}/sessions/{session}/"),
         ("talk", f"/talks/{talk}/"),
         ("speaker", f"/speakers/{speaker}/"),
         ("key messages, 2 themes + session", f"/key-messages/?{filtered}"),
@@ -121,6 +143,10 @@ def main() -> int:
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--per-url", type=int, default=5, help="seconds per URL alone, per run (0: skip)")
     parser.add_argument("--postgres", default=os.environ.get("LOAD_POSTGRES_URL", CI_POSTGRES))
+    parser.add_argument("--database", default=LOAD_DATABASE, help="the PostgreSQL database to (re)create (default %(default)s)")
+    parser.add_argument("--phases", nargs="+", default=PHASES, choices=PHASES, help="what to run (default: all)")
+    parser.add_argument("--fault-duration", type=int, default=30, help="seconds of each upgrade, two-server and outage run")
+    parser.add_argument("--outage", type=int, default=5, help="seconds PostgreSQL is cut off (default 5)")
     parser.add_argument("--output", default=str(RESULTS), help="results file ('-': standard output)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -140,26 +166,37 @@ def main() -> int:
         if args.boosted:
             set_autogroup_nice(os.getpid(), previous_nice)  # the calling shell's session shares it
     command = " ".join(["python tests/benchmarks/load_test.py", *sys.argv[1:]])
+    measured = "measure" in args.phases
+    faults = bool({"upgrade", "servers", "outage"} & set(args.phases))
     if args.output == "-":
-        print(report(results, command, args, ""))
+        print(compose("", results, command, args))
     else:
         output = Path(args.output)
-        findings = output.read_text(encoding="utf-8").partition(FINDINGS)[2] if output.exists() else ""
-        output.write_text(report(results, command, args, findings), encoding="utf-8")
+        output.write_text(compose(output.read_text(encoding="utf-8") if output.exists() else "", results, command, args), encoding="utf-8")
         print(f"wrote {output}", file=sys.stderr)
     failed = 0
     for r in results:
-        errors = sum(errors_of(run) for run in all_runs(r))
-        failed += errors
-        print(f"{r['engine']}: {summary_line(r['mix'])}; failed requests in all runs: {errors}", file=sys.stderr)
-        for key, name in RUNS.items():
-            if starved(r[key], args.connections):
-                failed += 1
-                print(f"{r['engine']} {name}: only {served(r[key]):.0f} of {args.connections} clients served", file=sys.stderr)
+        if measured:
+            errors = sum(errors_of(run) for run in all_runs(r))
+            failed += errors
+            print(f"{r['engine']}: {summary_line(r['mix'])}; failed requests in all runs: {errors}", file=sys.stderr)
+            for key, name in RUNS.items():
+                if starved(r[key], args.connections):
+                    failed += 1
+                    print(f"{r['engine']} {name}: only {served(r[key]):.0f} of {args.connections} clients served", file=sys.stderr)
+        for problem in reliability_problems(r) if faults else []:
+            failed += 1
+            print(f"{r['engine']}: {problem}", file=sys.stderr)
     if failed:
-        print("FAIL: failed requests or clients not served (warm-up, mix and per-URL runs)", file=sys.stderr)
+        print("FAIL: failed requests, clients not served, or a reliability phase went wrong (above)", file=sys.stderr)
         return 1
     return 0
+
+
+def reliability_problems(result: dict) -> list[str]:
+    found = list(result.get("upgrade", {}).get("problems", []))
+    found += result.get("shared", {}).get("problems", [])
+    return found
 
 
 def all_runs(result: dict) -> list[dict]:
@@ -176,7 +213,7 @@ def run_engine(engine: str, args) -> dict:
             database_url = f"sqlite:///{tmp / 'load.sqlite3'}"
         else:
             try:
-                database_url = fresh_database(args.postgres, LOAD_DATABASE)
+                database_url = fresh_database(args.postgres, args.database)
             except RuntimeError as error:
                 raise CannotRun(str(error)) from error
         environment = production_environment(database_url)
@@ -188,48 +225,326 @@ def run_engine(engine: str, args) -> dict:
         urls = mix(picked)
         url_file = tmp / "urls.txt"
         url_file.write_text("".join(path + "\n" for _, path in urls), encoding="utf-8")
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        with Gunicorn(port, environment, tmp / "gunicorn.log") as server, Renicer(engine, database_url):
-            wait_healthy(base, server)
-            settings = server.settings()
-            check_urls(base, urls)
-            print(f"   warm-up {WARM_UP_SECONDS} s", file=sys.stderr, flush=True)
-            warm_up = wrk(base, url_file, args.connections, WARM_UP_SECONDS, args.wrk_threads)
-            settle()
-            print(f"   mix: {args.connections} connections, {args.duration} s", file=sys.stderr, flush=True)
-            measured = measure(server, base, url_file, args, unique=False)
-            settle()
-            print(f"   mix, every URL unique: {args.connections} connections, {args.duration} s", file=sys.stderr, flush=True)
-            rendered = measure(server, base, url_file, args, unique=True)
-            per_url = []
-            for label, path in urls if args.per_url else []:
-                single = tmp / "one.txt"
-                single.write_text(path + "\n", encoding="utf-8")
-                settle()
-                rendering = wrk(base, single, 1, args.per_url, 1, unique=True)
-                settle()
-                alone = wrk(base, single, 1, args.per_url, 1)
-                settle()
-                loaded = wrk(base, single, args.connections, args.per_url, args.wrk_threads)
-                per_url.append({"label": label, "path": path, "r1": rendering, "c1": alone, "cN": loaded})
-                print(
-                    f"   {label}: {summary_line(rendering)} | {summary_line(alone)} | {summary_line(loaded)}",
-                    file=sys.stderr,
-                    flush=True,
-                )
-            server_errors = server.error_lines()
+        result = {"engine": engine, "version": version, "picked": picked, "mix_urls": urls, "server_errors": []}
+        result["settings"] = Gunicorn(0, environment, tmp / "settings.log").settings()
+        if {"measure", "upgrade"} & set(args.phases):
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            with Gunicorn(port, environment, tmp / "gunicorn.log") as server, Renicer(engine, database_url):
+                wait_healthy(base, server)
+                check_urls(base, urls)
+                if "measure" in args.phases:
+                    result |= measure_all(server, base, urls, url_file, tmp, args)
+                if "upgrade" in args.phases:
+                    settle()
+                    result["upgrade"] = run_upgrade(server, base, url_file, args)
+                result["server_errors"] = server.error_lines()
+        if engine == "postgresql" and {"servers", "outage"} & set(args.phases):
+            result["shared"] = run_shared(database_url, tmp, urls, url_file, picked, args)
+    return result
+
+
+def measure_all(server, base: str, urls: list, url_file: Path, tmp: Path, args) -> dict:
+    """The measured runs: warm-up, the mix as it is and rendered, and each URL alone."""
+    print(f"   warm-up {WARM_UP_SECONDS} s", file=sys.stderr, flush=True)
+    warm_up = wrk(base, url_file, args.connections, WARM_UP_SECONDS, args.wrk_threads)
+    settle()
+    print(f"   mix: {args.connections} connections, {args.duration} s", file=sys.stderr, flush=True)
+    measured = measure(server, base, url_file, args, unique=False)
+    settle()
+    print(f"   mix, every URL unique: {args.connections} connections, {args.duration} s", file=sys.stderr, flush=True)
+    rendered = measure(server, base, url_file, args, unique=True)
+    per_url = []
+    for label, path in urls if args.per_url else []:
+        single = tmp / "one.txt"
+        single.write_text(path + "\n", encoding="utf-8")
+        settle()
+        rendering = wrk(base, single, 1, args.per_url, 1, unique=True)
+        settle()
+        alone = wrk(base, single, 1, args.per_url, 1)
+        settle()
+        loaded = wrk(base, single, args.connections, args.per_url, args.wrk_threads)
+        per_url.append({"label": label, "path": path, "r1": rendering, "c1": alone, "cN": loaded})
+        print(
+            f"   {label}: {summary_line(rendering)} | {summary_line(alone)} | {summary_line(loaded)}",
+            file=sys.stderr,
+            flush=True,
+        )
+    return {"warm_up": warm_up, "mix": measured, "rendered": rendered, "urls": per_url}
+
+
+# The reliability phases: an upgrade under load; two servers sharing PostgreSQL and Redis; an outage.
+
+
+class Background:
+    """A wrk run in a thread, to do something else meanwhile."""
+
+    def __init__(self, *args, **kwargs):
+        self.result = self.error = None
+        self.thread = threading.Thread(target=self._run, args=args, kwargs=kwargs, daemon=True)
+        self.thread.start()
+
+    def _run(self, *args, **kwargs):
+        try:
+            self.result = wrk(*args, **kwargs)
+        except CannotRun as error:
+            self.error = error
+
+    def join(self) -> dict:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def run_upgrade(server, base: str, url_file: Path, args) -> dict:
+    """wrk over the mix while deploy/upgrade_gunicorn.py replaces the server's master: nothing may fail."""
+    seconds = args.fault_duration
+    print(f"   upgrade under load: {args.connections} connections, {seconds} s, the upgrade at {seconds // 4} s", file=sys.stderr, flush=True)
+    load_before = os.getloadavg()[0]
+    old = server.master()
+    background = Background(base, url_file, args.connections, seconds, args.wrk_threads)
+    time.sleep(seconds // 4)
+    started = time.monotonic()
+    upgrade = subprocess.run([PYTHON, str(UPGRADE), str(server.pidfile)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    took = time.monotonic() - started
+    run = background.join()
+    run["rps"] = run["requests"] / (run["duration_us"] / 1e6)
+    new = server.master()
+    problems = []
+    if upgrade.returncode:
+        problems.append(f"the upgrade failed: {upgrade.stderr.strip()}")
+    if new == old:
+        problems.append("the master did not change")
+    if errors_of(run):
+        problems.append(f"{errors_of(run)} failed requests{error_detail(run)}")
+    print(f"   {summary_line(run)}; upgrade {took:.1f} s, master {old} -> {new}", file=sys.stderr, flush=True)
     return {
-        "engine": engine,
-        "version": version,
-        "picked": picked,
-        "mix_urls": urls,
-        "warm_up": warm_up,
-        "mix": measured,
-        "rendered": rendered,
-        "urls": per_url,
-        "settings": settings,
-        "server_errors": server_errors,
+        "run": run,
+        "seconds": seconds,
+        "at": seconds // 4,
+        "took": took,
+        "old": old,
+        "new": new,
+        "output": (upgrade.stdout + upgrade.stderr).strip().splitlines(),
+        "load": (load_before, os.getloadavg()[0]),
+        "problems": problems,
+    }
+
+
+CREATE_EDITOR = """
+from django.contrib.auth import get_user_model
+users = get_user_model()
+users.objects.filter(username="load-editor").delete()
+users.objects.create_superuser("load-editor", "load-editor@example.org", %r)
+"""
+
+
+def through(database_url: str, port: int) -> str:
+    """The same database URL, reached through 127.0.0.1:port (the relay)."""
+    parts = urllib.parse.urlsplit(database_url)
+    credentials = parts.netloc.rpartition("@")[0]
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{credentials}@127.0.0.1:{port}"))
+
+
+# The Host header of every request to the two servers: the same for both, as a reverse proxy in front of
+# them sends (the page cache keys pages on the absolute URL, host included).
+SHARED_HOST = "127.0.0.1"
+
+
+def fetch(url: str, host: str | None = SHARED_HOST) -> tuple[int, dict, str]:
+    """(status, headers, body) of a GET, whatever the status; (0, {}, error) if no answer."""
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode("utf-8", "replace")
+    except OSError as error:
+        return 0, {}, f"{type(error).__name__}: {error}"
+
+
+def log_size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
+def log_lines(path: Path, since: int, needle: str) -> list[str]:
+    with open(path, "rb") as file:
+        file.seek(since)
+        return [line for line in file.read().decode("utf-8", "replace").splitlines() if needle in line]
+
+
+def run_shared(database_url: str, tmp: Path, urls: list, url_file: Path, picked: dict, args) -> dict:
+    """Two servers on two loopback ports, one PostgreSQL (through a relay that can be cut) and one Redis."""
+    from load_faults import AdminSession, RedisServer, Relay, access_statuses
+
+    problems: list[str] = []
+    try:
+        redis_server = RedisServer()
+        relay = Relay(urllib.parse.urlsplit(database_url).port or 5432)
+    except RuntimeError as error:
+        raise CannotRun(str(error)) from error
+    with redis_server as redis, relay:
+        environment = production_environment(through(database_url, relay.port)) | {"CACHE_URL": redis.url}
+        password = secrets.token_urlsafe(24)
+        shell("create an editor", CREATE_EDITOR % password, environment)
+        ports = {"A": free_port(), "B": free_port()}
+        bases = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+        servers = {name: Gunicorn(port, environment, tmp / f"server-{name}.log") for name, port in ports.items()}
+        with servers["A"] as a, servers["B"] as b, Renicer("postgresql", database_url):
+            for name, server in (("A", a), ("B", b)):
+                wait_healthy(bases[name], server)
+            result: dict = {"ports": ports, "redis": redis_version(), "problems": problems}
+            if "servers" in args.phases:
+                result |= two_servers(bases, urls, url_file, picked, redis, password, args, AdminSession)
+                problems += result.pop("found")
+            if "outage" in args.phases:
+                settle()
+                result["outage"] = outage(bases, {"A": a, "B": b}, urls, url_file, relay, args, access_statuses)
+                problems += result["outage"]["problems"]
+            result["server_errors"] = a.error_lines() + b.error_lines()
+    return result
+
+
+def redis_version() -> str:
+    output = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout
+    match = re.search(r"v=(\S+)", output)
+    return match.group(1) if match else "?"
+
+
+def two_servers(bases: dict, urls: list, url_file: Path, picked: dict, redis, password: str, args, AdminSession) -> dict:
+    """One cache for both; an edit through A seen through B at its next request; both under load at once."""
+    found = []
+    print("   two servers: one cache", file=sys.stderr, flush=True)
+    keys_before = redis.keys()
+    statuses_a = [fetch(bases["A"] + path)[0] for _, path in urls]
+    keys_after_a = redis.keys()
+    statuses_b = [fetch(bases["B"] + path)[0] for _, path in urls]
+    keys_after_b = redis.keys()
+    if set(statuses_a + statuses_b) != {200}:
+        found.append(f"pages did not answer 200: A {statuses_a}, B {statuses_b}")
+    if keys_after_b != keys_after_a:
+        found.append(f"B rendered pages A had cached: Redis went from {keys_after_a} to {keys_after_b} keys")
+
+    print("   two servers: an edit through A, read through B", file=sys.stderr, flush=True)
+    talk = picked["talk"]
+    status, _, body = fetch(f"{bases['B']}/talks/{talk}.json")
+    message = json.loads(body)["key_messages"][0]
+    marker = f"Edited through server A ({secrets.token_hex(4)})."
+    editor = AdminSession(bases["A"], host=SHARED_HOST)
+    editor.login("load-editor", password)
+    saved_status, saved_at = editor.change(
+        f"/admin/workshop_sessions/keymessage/{message['id']}/change/", "keymessage_form", text=f"{message['text']} {marker}"
+    )
+    saved = time.monotonic()
+    page_status, _, page = fetch(f"{bases['B']}/talks/{talk}/")
+    seen_after = time.monotonic() - saved
+    twin_status, _, twin = fetch(f"{bases['B']}/talks/{talk}.json")
+    shown = marker in page
+    in_twin = any(marker in item["text"] for item in json.loads(twin)["key_messages"])
+    if not (shown and in_twin and page_status == twin_status == 200):
+        found.append(f"the edit through A was not on B's next answers (page {page_status} {shown}, JSON {twin_status} {in_twin})")
+
+    seconds = args.fault_duration
+    connections = max(1, args.connections // 2)
+    print(f"   two servers under load: {connections} connections each, {seconds} s", file=sys.stderr, flush=True)
+    load_before = os.getloadavg()[0]
+    runs = {name: Background(base, url_file, connections, seconds, 1, host=SHARED_HOST) for name, base in bases.items()}
+    runs = {name: run.join() for name, run in runs.items()}
+    for name, run in runs.items():
+        run["rps"] = run["requests"] / (run["duration_us"] / 1e6)
+        if errors_of(run):
+            found.append(f"server {name} under load: {errors_of(run)} failed requests{error_detail(run)}")
+        print(f"   {name}: {summary_line(run)}", file=sys.stderr, flush=True)
+    return {
+        "cache": {"before": keys_before, "after_a": keys_after_a, "after_b": keys_after_b, "pages": len(urls)},
+        "edit": {
+            "message": message["id"], "talk": talk, "saved": (saved_status, saved_at.replace(bases["A"], "")),
+            "page": page_status, "shown": shown, "twin": in_twin, "after_ms": seen_after * 1000, "marker": marker,
+        },
+        "load": {"connections": connections, "seconds": seconds, "runs": runs, "load": (load_before, os.getloadavg()[0])},
+        "found": found,
+    }
+
+
+def outage(bases: dict, servers: dict, urls: list, url_file: Path, relay, args, access_statuses) -> dict:
+    """PostgreSQL cut off for --outage seconds in the middle of four wrk runs: cached and rendered, on each server."""
+    problems = []
+    seconds, cut_for = args.fault_duration, args.outage
+    for base in bases.values():  # every page of the mix cached under the current data version
+        for _, path in urls:
+            fetch(base + path)
+    offsets = {name: log_size(server.log) for name, server in servers.items()}
+    connections = max(1, args.connections // 4)
+    print(
+        f"   outage: 4 runs of {connections} connections for {seconds} s, PostgreSQL cut off at {seconds // 4} s for {cut_for} s",
+        file=sys.stderr,
+        flush=True,
+    )
+    load_before = os.getloadavg()[0]
+    runs = {
+        (name, kind): Background(base, url_file, connections, seconds, 1, unique=kind == "rendered", host=SHARED_HOST)
+        for name, base in bases.items()
+        for kind in ("cached", "rendered")
+    }
+    time.sleep(seconds // 4)
+    relay.cut()
+    cut_at = time.monotonic()
+    time.sleep(0.5)
+    probes = {
+        "uncached page (A)": fetch(bases["A"] + f"{urls[3][1]}?probe={secrets.token_hex(4)}"),
+        "cached page (B)": fetch(bases["B"] + urls[2][1]),
+        "uncached JSON twin (B)": fetch(bases["B"] + f"{urls[11][1]}?probe={secrets.token_hex(4)}"),
+        "health check (A)": fetch(bases["A"] + "/healthz"),
+    }
+    refused = relay.refuses()
+    time.sleep(max(0.0, cut_for - (time.monotonic() - cut_at)))
+    relay.restore()
+    restored_after = time.monotonic() - cut_at
+    runs = {key: run.join() for key, run in runs.items()}
+    time.sleep(1)
+    after = {name: fetch(base + "/healthz")[0] for name, base in bases.items()}
+    statuses = {name: dict(access_statuses(server.log, offsets[name])) for name, server in servers.items()}
+    unavailable = {name: len(log_lines(server.log, offsets[name], "database unavailable")) for name, server in servers.items()}
+    recovered = {name: len(log_lines(server.log, offsets[name], "database available again")) for name, server in servers.items()}
+    tracebacks = {name: len(log_lines(server.log, offsets[name], "Traceback")) for name, server in servers.items()}
+    for (name, kind), run in runs.items():
+        run["rps"] = run["requests"] / (run["duration_us"] / 1e6)
+        sockets = run["connect_errors"] + run["read_errors"] + run["write_errors"] + run["timeouts"]
+        other = {status: count for status, count in run["non2xx_by_status"].items() if kind == "cached" or status != "503"}
+        if sockets or other:
+            problems.append(f"{kind} run on {name}: {sockets} socket errors, statuses {other}{error_detail(run)}")
+        print(f"   {name} {kind}: {summary_line(run)}{error_detail(run)}", file=sys.stderr, flush=True)
+    uncached, cached = probes["uncached page (A)"], probes["cached page (B)"]
+    styled = "<h1>Briefly unavailable</h1>" in uncached[2] and 'class="site-header"' in uncached[2]
+    if not (uncached[0] == 503 and uncached[1].get("Retry-After") == "5" and styled):
+        problems.append(f"an uncached page during the outage: {uncached[0]}, Retry-After {uncached[1].get('Retry-After')}, styled {styled}")
+    if cached[0] != 200:
+        problems.append(f"a cached page during the outage answered {cached[0]}")
+    if not refused:
+        problems.append("the relay still accepted connections during the outage")
+    for name in bases:
+        if any(status >= 500 and status != 503 for status in statuses[name]):
+            problems.append(f"server {name} answered {statuses[name]}")
+        if tracebacks[name]:
+            problems.append(f"server {name} logged {tracebacks[name]} tracebacks")
+        if after[name] != 200:
+            problems.append(f"server {name} did not recover: /healthz {after[name]}")
+    return {
+        "seconds": seconds,
+        "at": seconds // 4,
+        "cut_for": restored_after,
+        "connections": connections,
+        "runs": {f"{name} {kind}": run for (name, kind), run in runs.items()},
+        "probes": {label: (status, headers.get("Retry-After"), headers.get("Content-Type")) for label, (status, headers, _) in probes.items()},
+        "styled": styled,
+        "statuses": statuses,
+        "unavailable_lines": unavailable,
+        "recovered_lines": recovered,
+        "tracebacks": tracebacks,
+        "after": after,
+        "load": (load_before, os.getloadavg()[0]),
+        "problems": problems,
     }
 
 
@@ -299,11 +614,19 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn with the project's config on 127.0.0.1:port; stopped (SIGTERM, then SIGKILL) on exit."""
 
-    def __init__(self, port: int, environment: dict, log: Path):
-        self.environment = environment | {"GUNICORN_BIND": f"127.0.0.1:{port}"}
+    def __init__(self, port: int, environment: dict, log: Path, pidfile: Path | None = None):
+        self.pidfile = pidfile or log.with_suffix(".pid")
+        self.environment = environment | {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_PIDFILE": str(self.pidfile)}
         self.log = log
         self.process = None
         self.previous = {}
+
+    def master(self) -> int:
+        """The master's pid: the one started here, or the one an upgrade put in its place (the pidfile)."""
+        try:
+            return int(self.pidfile.read_text().strip())
+        except (OSError, ValueError):
+            return self.process.pid
 
     def __enter__(self):
         command = [
@@ -327,13 +650,23 @@ class Gunicorn:
     def __exit__(self, *exc):
         for sig, handler in self.previous.items():
             signal.signal(sig, handler)
-        if self.process.poll() is None:
-            self.process.terminate()  # the gunicorn master, by its id: it stops its workers gracefully
-            try:
-                self.process.wait(timeout=35)
-            except subprocess.TimeoutExpired:
+        # The masters started here: the first, and any an upgrade started from it (same session).
+        masters = {self.process.pid, self.master()}
+        second = Path(f"{self.pidfile}.2")
+        if second.exists():
+            with contextlib.suppress(OSError, ValueError):
+                masters.add(int(second.read_text().strip()))
+        for pid in masters:
+            if process_alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)  # a gunicorn master, by its id: it stops its workers gracefully
+        deadline = time.monotonic() + 35
+        while any(process_alive(pid) for pid in masters) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if any(process_alive(pid) for pid in masters):
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)  # its own session, started above
-                self.process.wait()
+        self.process.wait()
         print("   gunicorn stopped", file=sys.stderr, flush=True)
         return False
 
@@ -354,17 +687,14 @@ class Gunicorn:
     def cpu_seconds(self) -> float:
         """CPU time (user + system) used so far by the gunicorn master and its live workers."""
         ticks = os.sysconf("SC_CLK_TCK")
+        master = self.master()
         total = 0
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
+        for pid in [master, *children(master)]:
             try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue  # the process ended meanwhile
-            pid, ppid = int(entry.name), int(fields[1])
-            if pid == self.process.pid or ppid == self.process.pid:
-                total += int(fields[11]) + int(fields[12])  # utime, stime
+            total += int(fields[11]) + int(fields[12])  # utime, stime
         return total / ticks
 
     def boots(self) -> int:
@@ -484,10 +814,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 # wrk.
 
 
-def wrk(base: str, url_file: Path, connections: int, seconds: int, threads: int, *, unique: bool = False) -> dict:
+def wrk(base: str, url_file: Path, connections: int, seconds: int, threads: int, *, unique: bool = False, host: str | None = None) -> dict:
     command = [
         "wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-        "-s", str(LUA), base, "--", str(url_file), *(["unique"] if unique else []),
+        *(["-H", f"Host: {host}"] if host else []), "-s", str(LUA), base, "--", str(url_file), *(["unique"] if unique else []),
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     match = re.search(r"^LOAD_RESULT (.*)$", result.stdout, re.M)
@@ -552,7 +882,8 @@ def cpu_busy(before: tuple[int, int], after: tuple[int, int]) -> float:
 FINDINGS = "<!-- Written by hand from here on; load_test.py keeps this part when it rewrites the file. -->"
 
 
-def report(results: list[dict], command: str, args, findings: str) -> str:
+def report(results: list[dict], command: str, args) -> str:
+    """The measured part of the results file."""
     settings = results[0]["settings"]
     workers = (
         f"{settings['workers']} workers × {settings['threads']} threads ({settings['worker_class']}), "
@@ -679,7 +1010,144 @@ def report(results: list[dict], command: str, args, findings: str) -> str:
             lines.append(f"- … {len(problems) - 20} more")
     else:
         lines.append("No error, traceback or worker timeout in gunicorn's log (all runs, warm-up included).")
-    lines += ["", FINDINGS + (findings.rstrip() if findings.strip() else "\n\n## Findings\n\n(none written yet)")]
+    return "\n".join(lines) + "\n"
+
+
+RELIABILITY = "<!-- The reliability phases (load_test.py --phases upgrade servers outage) from here on. -->"
+
+
+def compose(previous: str, results: list[dict], command: str, args) -> str:
+    """The results file: the measured part and the reliability part, each rewritten when it ran this time
+    (kept from the previous file otherwise), then the findings written by hand, kept."""
+    before, _, findings = previous.partition(FINDINGS)
+    measured_part, _, reliability_part = before.partition(RELIABILITY)
+    if "measure" in args.phases:
+        measured_part = report(results, command, args)
+    if {"upgrade", "servers", "outage"} & set(args.phases):
+        reliability_part = reliability_report(results, command, args)
+    findings = findings.rstrip() if findings.strip() else "\n\n## Findings\n\n(none written yet)"
+    return f"{measured_part.rstrip()}\n\n{RELIABILITY}\n\n{reliability_part.strip()}\n\n{FINDINGS}{findings}\n"
+
+
+def load(pair) -> str:
+    return f"load average {pair[0]:.1f} → {pair[1]:.1f}"
+
+
+def run_row(name: str, run: dict) -> str:
+    latency = run["latency_us"]
+    statuses = {"200": run["requests"] - run["non2xx"], **run["non2xx_by_status"]}
+    return (
+        f"| {name} | {run['requests']:,} | {run['rps']:.0f} | {ms(latency['p50'])} | {ms(latency['p99'])} | {ms(latency['max'])} | "
+        + ", ".join(f"{status} × {count:,}" for status, count in sorted(statuses.items()) if count)
+        + f" | {run['connect_errors']} | {run['read_errors'] + run['write_errors']} | {run['timeouts']} |"
+    )
+
+
+RUN_HEADER = [
+    "| run | requests | req/s | p50 ms | p99 ms | max ms | statuses | refused (connect errors) | read/write errors | timeouts |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
+]
+
+
+def reliability_report(results: list[dict], command: str, args) -> str:
+    """The reliability part of the results file: the upgrade, the two servers, the outage."""
+    settings = results[0]["settings"]
+    lines = [
+        "## Reliability: an upgrade, two servers, a database outage",
+        "",
+        f"Made by `{command}` on {time.strftime('%Y-%m-%d')}, on the machine above ({settings['cpus']} cores shared "
+        "with other work: the load average, 1 min, at the start and end of each run is given with it). gunicorn "
+        f"as in the measured runs: {settings['workers']} workers × {settings['threads']} threads per server, "
+        "one request per connection. wrk counts a refused connection as a connect error.",
+    ]
+    for r in results:
+        upgrade = r.get("upgrade")
+        if upgrade:
+            run = upgrade["run"]
+            lines += [
+                "",
+                f"### Zero-downtime upgrade ({r['version']})",
+                "",
+                f"wrk, {args.connections} connections for {upgrade['seconds']} s over the mix; at {upgrade['at']} s "
+                f"`python deploy/upgrade_gunicorn.py <pidfile>` replaced master {upgrade['old']} by {upgrade['new']} "
+                f"in {upgrade['took']:.1f} s ({load(upgrade['load'])}). Its output:",
+                "",
+                *[f"    {line}" for line in upgrade["output"]],
+                "",
+                *RUN_HEADER,
+                run_row("mix, through the upgrade", run),
+                "",
+                "Result: " + ("**no failed request, no refused connection.**" if not upgrade["problems"] else "**" + "; ".join(upgrade["problems"]) + "**"),
+            ]
+        shared = r.get("shared")
+        if not shared:
+            continue
+        lines += [
+            "",
+            f"### Two servers, one PostgreSQL and one Redis ({r['version']}, Redis {shared['redis']})",
+            "",
+            f"Server A on 127.0.0.1:{shared['ports']['A']}, server B on 127.0.0.1:{shared['ports']['B']}, asked with "
+            f"the same `Host: {SHARED_HOST}` (as through one reverse proxy: pages are cached by absolute URL), both with "
+            "`CACHE_URL` pointing at one redis-server (started by the test on a free port: no persistence, "
+            "`maxmemory 512mb`, `allkeys-lru`) and `DATABASE_URL` at the load database through the test's TCP relay "
+            "(a Python relay in the test process, so that the outage below can be made without stopping the "
+            "cluster other work on this machine uses; it adds a little latency and CPU to every query).",
+        ]
+        if "cache" in shared:
+            cache, edit, under = shared["cache"], shared["edit"], shared["load"]
+            lines += [
+                "",
+                f"- One cache: A answered the {cache['pages']} pages of the mix, and Redis went from {cache['before']} to "
+                f"{cache['after_a']} keys (one per page, and the last data version); then B answered the same pages "
+                f"and Redis still held {cache['after_b']}: B rendered none of them, it served A's.",
+                f"- An edit through one, seen through the other: logged in to the admin through A and saved key message "
+                f"{edit['message']} there (POST answered {edit['saved'][0]} at `{edit['saved'][1]}`), adding "
+                f"\"{edit['marker']}\" to its text; the very next request, to B, for its talk page "
+                f"(`/talks/{edit['talk']}/`, {edit['after_ms']:.0f} ms later) answered {edit['page']} "
+                + ("with the edit" if edit["shown"] else "**without the edit**")
+                + ", and so did B's JSON twin" + ("" if edit["twin"] else " (**not**)") + ".",
+                f"- Both under load at once: wrk, {under['connections']} connections on each for {under['seconds']} s "
+                f"({load(under['load'])}):",
+                "",
+                *RUN_HEADER,
+                *[run_row(f"server {name}, mix", run) for name, run in under["runs"].items()],
+            ]
+        down = shared.get("outage")
+        if down:
+            probes = down["probes"]
+            lines += [
+                "",
+                f"### A {args.outage} s PostgreSQL outage ({r['version']})",
+                "",
+                f"Four wrk runs at once, {down['connections']} connections each for {down['seconds']} s: the mix as it is "
+                "(every page in the shared cache) and with every URL unique (every request rendered), on each server. "
+                f"At {down['at']} s the relay was cut: its listening socket closed (connecting refused, as to a stopped "
+                f"server) and every open connection broken off (as a server shutting down does); "
+                f"{down['cut_for']:.1f} s later it listened again ({load(down['load'])}).",
+                "",
+                *RUN_HEADER,
+                *[run_row(name, run) for name, run in down["runs"].items()],
+                "",
+                "During the outage the test asked itself: "
+                + "; ".join(f"{label}: {status}" + (f", Retry-After {retry}" if retry else "") for label, (status, retry, _) in probes.items())
+                + (". The 503 page is the site's own (its header, stylesheet and \"Briefly unavailable\")." if down["styled"] else ". **The 503 page was not the styled one.**"),
+                "",
+                "Access logs over the runs (statuses answered): "
+                + "; ".join(f"server {name}: " + ", ".join(f"{status} × {count:,}" for status, count in sorted(counts.items())) for name, counts in down["statuses"].items())
+                + ". Django's log: "
+                + "; ".join(
+                    f"server {name}: {down['unavailable_lines'][name]} \"database unavailable\" and {down['recovered_lines'][name]} "
+                    f"\"database available again\" lines, {down['tracebacks'][name]} tracebacks"
+                    for name in down["statuses"]
+                )
+                + f" (one of each per worker process: {settings['workers']} per server). /healthz after: "
+                + ", ".join(f"{name} {status}" for name, status in down["after"].items())
+                + ".",
+                "",
+                "Result: " + ("**cached pages 200 throughout, the rest 200 or the styled 503, no 500, no refused connection; recovered by itself.**" if not down["problems"] else "**" + "; ".join(down["problems"]) + "**"),
+            ]
+        if shared["server_errors"]:
+            lines += ["", "Errors in the two servers' gunicorn logs:", "", *[f"- `{line}`" for line in shared["server_errors"][:20]]]
     return "\n".join(lines) + "\n"
 
 

@@ -189,3 +189,25 @@ def test_every_public_model_is_connected(built):
             post_delete.send(sender=model, instance=instance, using="default", origin=instance)
             assert data_version.current_token() != token, f"deleting a {model.__name__}"
             transaction.set_rollback(True)
+
+
+def test_the_pages_cache_is_the_shared_redis_when_cache_url_is_set(client, built):
+    """.ci/run runs this file again with CACHE_URL pointing at a real redis-server: then every page is
+    stored there (under the data version), where every server sharing it finds it."""
+    import os
+
+    cache_url = os.environ.get("CACHE_URL")
+    backend = caches[PAGE_CACHE]
+    if not cache_url:
+        assert type(backend).__name__ == "LocMemCache"
+        return
+    import redis
+
+    assert (type(backend).__name__, backend._servers) == ("RedisCache", [cache_url])
+    backend.clear()
+    url = built.talks[0].get_absolute_url()
+    client.get(url)
+    token = data_version.current_token()
+    stored = {key.decode() for key in redis.Redis.from_url(cache_url).keys("icpermed-kb:*")}
+    assert {key.split(":")[3] for key in stored} == {"last-token", token}  # icpermed-kb:1:page:<token>:<url hash>
+    assert len(stored) == 2

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from icpermed_kb.ingest.pipeline import ingest
+from icpermed_kb.ingest.pipeline import IngestionBusy, ingest
 from icpermed_kb.ingest.records import RefusedDocument
 
 
@@ -32,6 +32,8 @@ class Command(BaseCommand):
             )
         except RefusedDocument as exc:
             raise CommandError(f"refused {path}: {exc}") from None
+        except IngestionBusy as exc:
+            raise CommandError(f"{path}: {exc}") from None
         if result.summary is None:
             self.stdout.write("Dry run: nothing written.")
             return

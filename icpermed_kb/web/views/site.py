@@ -1,16 +1,13 @@
 """The open-data export and the health check: site-wide endpoints with one format each."""
 
-import logging
-
 from django.db import DatabaseError, connection
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 
 from icpermed_kb.export import export_knowledge_base
+from icpermed_kb.web import outage
 from icpermed_kb.web.page_cache import cached_page
 from icpermed_kb.web.pages import json_response
-
-logger = logging.getLogger(__name__)
 
 
 @cached_page
@@ -28,8 +25,12 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as error:
-        logger.error("health check: the database does not answer: %s", error)
-        return json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+        outage.database.failed(error)  # logged once per outage, however often the balancer asks
+        response = json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+        response["Retry-After"] = str(outage.RETRY_AFTER_SECONDS)
+        response._has_been_logged = True  # see outage.unavailable_response
+        return response
+    outage.database.answered()
     return json_response({"status": "ok", "database": connection.vendor})
 
 
