@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import EmptyResultSet
@@ -36,6 +37,24 @@ class Hit:
 
 
 Restriction = tuple[str, list]
+
+FACETS = ("report", "session", "kind", "speaker", "country")  # SearchFacets' columns, as the filters spell them
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One search counted: all hits, those that pass the filters, each facet's counts, and one page, best first.
+
+    `facets` maps a facet (FACETS, and "theme") to {value: count}; a facet counts the hits that pass
+    every other facet's filter (so its counts say what choosing one more value gives), themes count
+    what the filtered hits carry.
+    """
+
+    hits: int = 0
+    count: int = 0
+    partial: bool = False
+    facets: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    page: list[Hit] = field(default_factory=list)
 
 
 def by_word(rows) -> dict[str, list[tuple[str, int]]]:
@@ -82,6 +101,105 @@ class SearchEngine:
         scores = dict(self._match(parsed.any_of(), restriction))
         ranked = sorted(counts, key=lambda document: (-counts[document], -scores.get(document, 0.0), document))
         return [Hit(*item_of(document), scores.get(document, 0.0), partial=True) for document in ranked]
+
+    def summarise(
+        self,
+        query: str,
+        *,
+        key_messages: QuerySet[KeyMessage] | None = None,
+        recommendations: QuerySet[Recommendation] | None = None,
+        filters: Mapping[str, Collection[str]] | None = None,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> Summary:
+        """search(), counted in the database: the hits by facet (any of each facet's `filters` values) and one page.
+
+        One statement in the common case: the ranked match is joined to each hit's facet values
+        and grouped there (GROUP BY over the match), so a broad query never brings its thousands
+        of hits into Python. The same items, order and scores as search().
+        """
+        parsed = parse(query)
+        restriction = self._restriction(key_messages, recommendations) if parsed else None
+        if restriction is None:
+            return Summary()
+        filters = {name: sorted(values) for name, values in (filters or {}).items() if values}
+        strict_sql, params = self._match_sql(parsed, restriction)
+        ranked = f"SELECT document, score, 0 AS matched FROM ({strict_sql}) strict"
+        summary = self._summarise(ranked, params, filters, offset, limit)
+        if summary.hits or len(parsed.groups) < 2:
+            return summary
+        # Nothing has every word: the items with any, those with most of the words first (as search()).
+        counted, params = [], []
+        for index in range(len(parsed.groups)):
+            single_sql, single_params = self._match_sql(parsed.single(index), restriction)
+            counted.append(f"(CASE WHEN relaxed.document IN (SELECT document FROM ({single_sql}) single{index}) THEN 1 ELSE 0 END)")
+            params += single_params
+        relaxed_sql, relaxed_params = self._match_sql(parsed.any_of(), restriction)
+        ranked = f"SELECT relaxed.document, relaxed.score, {' + '.join(counted)} AS matched FROM ({relaxed_sql}) relaxed"
+        return self._summarise(ranked, [*params, *relaxed_params], filters, offset, limit, partial=True)
+
+    def _summarise(self, ranked: str, params: list, filters: dict, offset: int, limit: int, *, partial: bool = False) -> Summary:
+        """Run `ranked` (SQL of (document, score, matched) rows) joined to the facets: counts and one page."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from icpermed_kb.models import SearchFacets, Theme, ThemedItem
+        from recommendations.models import Recommendation
+        from sessions.models import KeyMessage
+
+        quote = self.connection.ops.quote_name
+        facets_table, themed, themes = (quote(model._meta.db_table) for model in (SearchFacets, ThemedItem, Theme))
+        types = ContentType.objects.get_for_models(KeyMessage, Recommendation)
+
+        def passing(lifting: str | None = None) -> tuple[str, list]:
+            conditions, values = [], []
+            for name, chosen in filters.items():
+                if name != lifting:
+                    conditions.append(f"hit.{name} IN ({', '.join(['%s'] * len(chosen))})")
+                    values.extend(chosen)
+            return (" WHERE " + " AND ".join(conditions) if conditions else ""), values
+
+        where, where_params = passing()
+        parts = ["SELECT 'hits' AS part, '' AS value, count(*) AS number, NULL AS score FROM hit"]
+        parts.append(f"SELECT 'count', '', count(*), NULL FROM hit{where}")
+        part_params = list(where_params)
+        for name in FACETS:
+            lifted, lifted_params = passing(name)
+            parts.append(f"SELECT '{name}', hit.{name}, count(*), NULL FROM hit{lifted} GROUP BY hit.{name}")
+            part_params += lifted_params
+        parts.append(
+            f"SELECT 'theme', theme.slug, counted.number, NULL FROM (SELECT themed.tag_id, count(*) AS number FROM hit "
+            f"JOIN {themed} themed ON themed.content_type_id = (CASE WHEN (hit.document & 1) = 0 THEN %s ELSE %s END) "
+            f"AND themed.object_id = (hit.document >> 1){where} GROUP BY themed.tag_id) counted "
+            f"JOIN {themes} theme ON theme.id = counted.tag_id"
+        )
+        part_params += [types[KeyMessage].id, types[Recommendation].id, *where_params]
+        parts.append(
+            f"SELECT * FROM (SELECT 'page', '', hit.document, hit.score FROM hit{where} "
+            "ORDER BY hit.matched DESC, hit.score DESC, hit.document LIMIT %s OFFSET %s) page"
+        )
+        part_params += [*where_params, limit, offset]
+        # Both CTEs are computed once and read by every part (MATERIALIZED: neither engine may copy them in).
+        sql = (
+            f"WITH ranked AS MATERIALIZED ({ranked}), "
+            "hit AS MATERIALIZED (SELECT ranked.document, ranked.score, ranked.matched, "
+            f"{', '.join(f'facets.{name}' for name in FACETS)} FROM ranked JOIN {facets_table} facets ON facets.id = ranked.document) "
+            + " UNION ALL ".join(parts)
+        )
+        hits = count = 0
+        counts: dict[str, dict[str, int]] = {name: {} for name in (*FACETS, "theme")}
+        page = []
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *part_params])
+            for part, value, number, score in cursor.fetchall():
+                if part == "page":
+                    page.append(Hit(*item_of(number), float(score), partial=partial))
+                elif part == "hits":
+                    hits = number
+                elif part == "count":
+                    count = number
+                elif value:
+                    counts[part][value] = number
+        return Summary(hits=hits, count=count, partial=partial and bool(hits), facets=counts, page=page)
 
     def snippets(self, query: str, hits: list[Hit]) -> dict[tuple[str, int], SafeString]:
         """Each hit's own text as safe HTML: escaped, matched words in <mark>, cut around the matches if long."""
@@ -180,6 +298,10 @@ class SearchEngine:
 
     def _match(self, query: Query, restriction: Restriction) -> list[tuple[int, float]]:
         """(document id, score) of the matching documents, best first; higher scores are better."""
+        raise NotImplementedError
+
+    def _match_sql(self, query: Query, restriction: Restriction) -> tuple[str, list]:
+        """SQL and parameters of the matching documents' (document, score) rows, in no order."""
         raise NotImplementedError
 
     def _unknown(self, lexemes: dict[str, str]) -> dict[str, list[tuple[str, int]]]:

@@ -48,39 +48,77 @@ class Models:
     Recommendation: type
     SearchDocument: type
     SearchWord: type
+    SearchFacets: type | None = None  # None in migrations before the table existed
 
     @classmethod
     def current(cls) -> Models:
-        from icpermed_kb.models import SearchDocument, SearchWord
+        from icpermed_kb.models import SearchDocument, SearchFacets, SearchWord
         from recommendations.models import Recommendation
         from sessions.models import KeyMessage
 
-        return cls(KeyMessage, Recommendation, SearchDocument, SearchWord)
+        return cls(KeyMessage, Recommendation, SearchDocument, SearchWord, SearchFacets)
+
+
+# What a document is built from: the item's id, its indexed texts (FIELDS' order), then its facet values.
+_KEY_MESSAGE_COLUMNS = (
+    "id", "text", "group", "talk__title", "talk__speaker__name", "session__title",
+    "session__report__slug", "session__number", "kind", "talk__speaker__slug", "talk__speaker__country",
+)  # fmt: skip
+_RECOMMENDATION_COLUMNS = ("id", "text", "lead", "session__title", "session__report__slug", "session__number", "kind")
 
 
 def _sources(models: Models, kind: str, ids: list[int] | None, using: str) -> Iterator[tuple]:
-    """(id, text, heading, title, speaker, session title) of the items with these ids (all if None)."""
-    if kind == KEY_MESSAGE:
-        queryset = models.KeyMessage._base_manager.using(using).values_list(
-            "id", "text", "group", "talk__title", "talk__speaker__name", "session__title"
-        )
-    else:
-        queryset = models.Recommendation._base_manager.using(using).values_list("id", "text", "lead", "session__title")
+    """(id, text, heading, title, speaker, session title, report slug, session numeral, kind, speaker slug, country)."""
+    columns = _KEY_MESSAGE_COLUMNS if kind == KEY_MESSAGE else _RECOMMENDATION_COLUMNS
+    facet_columns = 5 if kind == KEY_MESSAGE else 3
+    # Migrations before the facets table (0003) have no report slugs yet: their facet values stay blank.
+    blank = ("",) * facet_columns if models.SearchFacets is None else ()
+    if blank:
+        columns = columns[:-facet_columns]
+    queryset = (models.KeyMessage if kind == KEY_MESSAGE else models.Recommendation)._base_manager.using(using)
+    queryset = queryset.values_list(*columns)
     if ids is not None:
         queryset = queryset.filter(id__in=ids)
     for row in queryset.order_by("id").iterator(chunk_size=2000):
-        yield row if kind == KEY_MESSAGE else (row[0], row[1], row[2], "", "", row[3])
+        row = (*row, *blank)
+        if kind == KEY_MESSAGE:
+            yield row
+        else:  # no talk, so no title or speaker
+            pk, text, lead, session_title, *facets = row
+            yield (pk, text, lead, "", "", session_title, *facets, "", "")
 
 
-def _document(models: Models, kind: str, row: tuple):
-    pk, *texts = row
-    texts = [text or "" for text in texts]
+def _document(models: Models, kind: str, row: tuple) -> Document:
+    pk, *values = row
+    texts = [text or "" for text in values[: len(FIELDS)]]
+    report, session, item_kind, speaker, country = values[len(FIELDS) :]
     words = set().union(*(vocabulary(text) for text in texts))
-    return models.SearchDocument(
+    document = models.SearchDocument(
         id=document_id(kind, pk),
         **{name: lexemes(text) for name, text in zip(FIELDS, texts, strict=True)},
         words=" ".join(sorted(words)),
     )
+    facets = models.SearchFacets and models.SearchFacets(
+        id=document.id,
+        report=report,
+        session=f"{report}-{session.lower()}",  # as the search filter spells a session
+        kind=item_kind,
+        speaker=speaker or "",
+        country=country or "",
+    )
+    return Document(document, facets)
+
+
+@dataclass(frozen=True)
+class Document:
+    """An item as indexed: its search document, and its facet values (None before the facets table existed)."""
+
+    text: object
+    facets: object | None
+
+    @property
+    def id(self) -> int:
+        return self.text.id
 
 
 def _batches(values: Iterable, size: int = BATCH) -> Iterator[list]:
@@ -124,8 +162,9 @@ def rebuild(using: str = "default", models: Models | None = None) -> int:
     """Index every item from scratch; returns the number of documents."""
     models = models or Models.current()
     with transaction.atomic(using=using):
-        models.SearchDocument._base_manager.using(using).all().delete()
-        models.SearchWord._base_manager.using(using).all().delete()
+        for model in (models.SearchDocument, models.SearchFacets, models.SearchWord):
+            if model is not None:
+                model._base_manager.using(using).all().delete()
         count = 0
         for kind in TYPES:
             for rows in _batches(_sources(models, kind, None, using)):
@@ -150,9 +189,11 @@ def _apply_batch(batch: list[Key], using: str, models: Models) -> None:
             for row in _sources(models, kind, pks, using):
                 document = _document(models, kind, row)
                 current[document.id] = document
-    indexed = {
-        document.id: document for document in models.SearchDocument._base_manager.using(using).filter(id__in=ids)
-    }
+    texts = models.SearchDocument._base_manager.using(using).filter(id__in=ids)
+    facets = {}
+    if models.SearchFacets is not None:
+        facets = {row.id: row for row in models.SearchFacets._base_manager.using(using).filter(id__in=ids)}
+    indexed = {text.id: Document(text, facets.get(text.id)) for text in texts}
     changed = [
         document
         for key, document in current.items()
@@ -162,26 +203,33 @@ def _apply_batch(batch: list[Key], using: str, models: Models) -> None:
     _write(models, using, changed, gone, indexed)
 
 
-def _fields(document) -> tuple[str, ...]:
-    return tuple(getattr(document, name) for name in (*FIELDS, "words"))
+FACETS = ("report", "session", "kind", "speaker", "country")
 
 
-def _write(models: Models, using: str, changed: list, gone: list, indexed: dict) -> None:
+def _fields(document: Document) -> tuple[str, ...]:
+    texts = tuple(getattr(document.text, name) for name in (*FIELDS, "words"))
+    return texts + (tuple(getattr(document.facets, name) for name in FACETS) if document.facets else ())
+
+
+def _write(models: Models, using: str, changed: list[Document], gone: list[Document], indexed: dict) -> None:
     """Upsert `changed`, delete `gone`, and move the word counts by the difference."""
     counts: Counter[str] = Counter()
     for document in changed:
-        counts.update(document.words.split())
+        counts.update(document.text.words.split())
         if document.id in indexed:
-            counts.subtract(indexed[document.id].words.split())
+            counts.subtract(indexed[document.id].text.words.split())
     for document in gone:
-        counts.subtract(document.words.split())
-    manager = models.SearchDocument._base_manager.using(using)
-    if changed:
-        manager.bulk_create(
-            changed, update_conflicts=True, unique_fields=["id"], update_fields=[*FIELDS, "words"], batch_size=BATCH
-        )
-    if gone:
-        manager.filter(id__in=[document.id for document in gone]).delete()
+        counts.subtract(document.text.words.split())
+    tables = [(models.SearchDocument, [*FIELDS, "words"], "text")]
+    if models.SearchFacets is not None:
+        tables.append((models.SearchFacets, list(FACETS), "facets"))
+    for model, fields, part in tables:
+        manager = model._base_manager.using(using)
+        if changed:
+            rows = [getattr(document, part) for document in changed]
+            manager.bulk_create(rows, update_conflicts=True, unique_fields=["id"], update_fields=fields, batch_size=BATCH)
+        if gone:
+            manager.filter(id__in=[document.id for document in gone]).delete()
     deltas = [(word, delta) for word, delta in counts.items() if delta]
     if deltas:
         table = connections[using].ops.quote_name(models.SearchWord._meta.db_table)

@@ -63,6 +63,12 @@ class PostgreSQLEngine(SearchEngine):
     id_column = "d.id"
 
     def _match(self, query: Query, restriction: Restriction) -> list[tuple[int, float]]:
+        sql, params = self._match_sql(query, restriction)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"{sql} ORDER BY score DESC, document", params)
+            return [(document, float(rank)) for document, rank in cursor.fetchall()]
+
+    def _match_sql(self, query: Query, restriction: Restriction) -> tuple[str, list]:
         where, restriction_params = restriction
         stems = phrases(query)  # never empty: a query without words is not run
         tsqueries = [tsquery_phrase(phrase) for phrase in stems]
@@ -93,8 +99,7 @@ class PostgreSQLEngine(SearchEngine):
             "s AS MATERIALIZED (SELECT t.tokens::float8 / greatest(t.documents, 1)::float8 AS avgdl"
             f"{logs} FROM core_search_totals t, "
             f"(SELECT {', '.join(f'{sql} AS n{i}' for i, sql in enumerate(holding))} OFFSET 0) n WHERE t.id LIMIT 1) "
-            f"SELECT m.id, {' + '.join(_TERM.format(i) for i in indices)} AS rank "
-            "FROM m CROSS JOIN s ORDER BY rank DESC, m.id"
+            f"SELECT m.id AS document, {' + '.join(_TERM.format(i) for i in indices)} AS score FROM m CROSS JOIN s"
         )
         params = [
             *(value for tsquery in tsqueries for value in (_LARGEST, tsquery)),
@@ -103,9 +108,7 @@ class PostgreSQLEngine(SearchEngine):
             *holding_params,
             *(value for _ in indices for value in _TERM_PARAMS),
         ]
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [(document, float(rank)) for document, rank in cursor.fetchall()]
+        return sql, params
 
     def _unknown(self, lexemes: dict[str, str]) -> dict[str, list[tuple[str, int]]]:
         with self.connection.cursor() as cursor:

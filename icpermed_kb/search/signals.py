@@ -1,8 +1,9 @@
 """Signal receivers that keep the index in step with every save and delete (admin, loader, shell).
 
 What an item's document holds, and so what must be reindexed when it changes:
-key message — its text and group, its talk's title, the talk speaker's name, its session's title;
-recommendation — its text and lead-in, its session's title. Deleting a talk or a session
+key message — its text, group and kind, its talk's title, the talk speaker's name, slug and country, its
+session's title and numeral (and report, whose slug never changes); recommendation — its text, lead-in
+and kind, its session's title and numeral. Deleting a talk or a session
 cascades to its items, and Django sends post_delete for each of them. Bulk operations
 (QuerySet.update, bulk_create, raw SQL) send no signals: after one, call index.reindex() for the
 items it touched, or index.rebuild(), and data_version.bump() (icpermed_kb/models/data_version.py) so no cached page shows the old data.
@@ -20,12 +21,12 @@ def _relevant(update_fields, fields: set[str]) -> bool:
 
 
 def _message_saved(sender, instance, update_fields=None, using="default", **kwargs):
-    if _relevant(update_fields, {"text", "group", "talk", "talk_id", "session", "session_id"}):
+    if _relevant(update_fields, {"text", "group", "kind", "talk", "talk_id", "session", "session_id"}):
         reindex([(KEY_MESSAGE, instance.pk)], using)
 
 
 def _recommendation_saved(sender, instance, update_fields=None, using="default", **kwargs):
-    if _relevant(update_fields, {"text", "lead", "session", "session_id"}):
+    if _relevant(update_fields, {"text", "lead", "kind", "session", "session_id"}):
         reindex([(RECOMMENDATION, instance.pk)], using)
 
 
@@ -46,7 +47,7 @@ def _talk_saved(sender, instance, created=False, update_fields=None, using="defa
 
 
 def _speaker_saved(sender, instance, created=False, update_fields=None, using="default", **kwargs):
-    if not created and _relevant(update_fields, {"name"}):
+    if not created and _relevant(update_fields, {"name", "slug", "country"}):
         from sessions.models import KeyMessage
 
         ids = KeyMessage._base_manager.using(using).filter(talk__speaker_id=instance.pk).values_list("id", flat=True)
@@ -54,7 +55,7 @@ def _speaker_saved(sender, instance, created=False, update_fields=None, using="d
 
 
 def _session_saved(sender, instance, created=False, update_fields=None, using="default", **kwargs):
-    if not created and _relevant(update_fields, {"title"}):
+    if not created and _relevant(update_fields, {"title", "number"}):
         from recommendations.models import Recommendation
         from sessions.models import KeyMessage
 

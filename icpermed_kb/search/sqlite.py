@@ -12,17 +12,22 @@ class SQLiteEngine(SearchEngine):
 
     id_column = f"{FTS_TABLE}.rowid"
 
-    def _match(self, query: Query, restriction: Restriction) -> list[tuple[int, float]]:
+    def _match_sql(self, query: Query, restriction: Restriction) -> tuple[str, list]:
         where, params = restriction
         weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
+        return (
+            f"SELECT rowid AS document, -bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s{where}",
+            [to_fts5(query), *params],
+        )
+
+    def _match(self, query: Query, restriction: Restriction) -> list[tuple[int, float]]:
+        sql, params = self._match_sql(query, restriction)
         with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT bm25({FTS_TABLE}, {weights}), rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{where}",
-                [to_fts5(query), *params],
-            )
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
-        rows.sort()  # by bm25 (lower is better), then rowid: faster here than in SQLite's sorter
-        return [(document, -rank) for rank, document in rows]
+        rows.sort(key=lambda row: (-row[1], row[0]))  # best first, then by id: faster here than in SQLite's sorter
+        return rows
 
     def _unknown(self, lexemes: dict[str, str]) -> dict[str, list[tuple[str, int]]]:
         # No trigram index here: the word list is small (a few thousand words even at 100,000

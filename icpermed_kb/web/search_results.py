@@ -1,22 +1,22 @@
 """The search page's results: ranked hits from the search engine, filtered and faceted like the lists.
 
-The engine ranks the query within the chosen themes (an item must carry them all);
-session, kind, speaker and country are applied to the hits here, so each of those
-facets can count with its own filter lifted, exactly as on the key-message list.
+The engine ranks the query within the chosen themes (an item must carry them all) and counts
+the hits in the database (SearchEngine.summarise): session, kind, speaker and country filter the
+hits there, each of those facets counting with its own filter lifted, exactly as on the
+key-message list; only the page shown comes back as items.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 
-from icpermed_kb.models import ThemedItem
 from icpermed_kb.search import Hit, get_engine
+from icpermed_kb.search.base import FACETS, Summary
 from icpermed_kb.search.text import clean
 from icpermed_kb.web.filters import SearchFilter
 from icpermed_kb.web.listing import Facet, FilteredList, as_values, facet_values
@@ -24,34 +24,36 @@ from recommendations.models import Recommendation
 from sessions.models import KeyMessage
 
 MAX_QUERY_DISPLAY = 1000  # the engine reads at most 500 characters; the box shows a little more
-BATCH = 500  # ids per IN (...) list: far below every engine's parameter limit
-ANY_OF_FACETS = ("report", "session", "kind", "speaker", "country")  # applied to the hits, OR within each
-
-
-def batched(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
+MAX_PAGE = 10**9  # beyond it, an offset could overflow the database's integers; the paginator shows the last page
+ANY_OF_FACETS = FACETS  # report, session, kind, speaker, country: OR within each, counted with its own filter lifted
 
 
 @dataclass
 class Result:
-    """One hit with what filters and facets read."""
+    """One hit of the page shown: the item, its marked snippet, and where else the query matched."""
 
     type: str
     id: int
     score: float
-    report: str = ""
-    session: str = ""
-    kind: str = ""
-    speaker: str = ""
-    country: str = ""
-    themes: frozenset[str] = frozenset()
     item: object = None
     snippet: str = ""
     context: dict | None = None  # {"field", "text"}: where the query matched when the item's own text does not
 
-    def value(self, name: str) -> str:
-        return getattr(self, name)
+
+class RankedHits:
+    """The filtered hits as Django's paginator sees them: their count, and any page of them, summarised on demand."""
+
+    def __init__(self, results: SearchResults):
+        self.results = results
+
+    def count(self) -> int:
+        return self.results.summary.count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Result]:
+        return self.results.results_from(window.start or 0)
 
 
 class SearchResults(FilteredList):
@@ -60,84 +62,65 @@ class SearchResults(FilteredList):
     def __init__(self, data: QueryDict, *, per_page: int = 20):
         self.engine = get_engine()
         self.query = clean(data.get("q", ""))[:MAX_QUERY_DISPLAY]
+        self.per_page = per_page
+        # The page asked for, so that one statement counts the hits and fetches that page (see summary).
+        self.asked_offset = (_page_number(data.get("page")) - 1) * per_page
         data = data.copy()
         data.pop("page", None)
-        self.per_page = per_page
         self.filterset = SearchFilter(data, queryset=KeyMessage.objects.all())
         self.data = self.filterset.data  # as the choices spell the values
         self.is_valid = self.filterset.is_valid()
         chosen = self.filterset.form.cleaned_data
         self.selected = {name: set(as_values(chosen.get(name))) for name in ("theme", *ANY_OF_FACETS)}
-        self.partial = False
-        self.hits = self._hits() if self.query else []
-        self.results = [result for result in self.hits if self._passes(result)]
 
     @property
     def errors(self) -> dict[str, list[str]]:
         return {name: [str(message) for message in messages] for name, messages in self.filterset.errors.items()}
 
+    @cached_property
+    def summary(self) -> Summary:
+        """The hits counted by facet, with the page asked for."""
+        return self._summarise(self.asked_offset)
+
+    def _summarise(self, offset: int) -> Summary:
+        if not self.query:
+            return Summary()
+        themes = sorted(self.selected["theme"])
+        return self.engine.summarise(
+            self.query,
+            key_messages=self.filterset.qs,  # themes applied in SQL
+            recommendations=self.filterset.filters["theme"].filter(Recommendation.objects.all(), themes),
+            filters={name: self.selected[name] for name in ANY_OF_FACETS},
+            offset=offset,
+            limit=self.per_page,
+        )
+
+    @property
+    def partial(self) -> bool:
+        """No item had every word: the results are the closest ones."""
+        return self.summary.partial
+
     @property
     def count(self) -> int:
-        return len(self.results)
+        return self.summary.count
 
-    def _hits(self) -> list[Result]:
-        key_messages = self.filterset.qs  # themes applied in SQL
-        recommendations = self.filterset.filters["theme"].filter(Recommendation.objects.all(), sorted(self.selected["theme"]))
-        hits = self.engine.search(self.query, key_messages=key_messages, recommendations=recommendations)
-        self.partial = any(hit.partial for hit in hits)  # no item had every word: the closest ones
-        results = [Result(hit.type, hit.id, hit.score) for hit in hits]
-        self._describe(results)
-        return results
-
-    def _describe(self, results: list[Result]) -> None:
-        """Fill in each result's session, kind, speaker, country and themes, a few queries in all."""
-        by_key = {(result.type, result.id): result for result in results}
-        message_ids = [result.id for result in results if result.type == "key_message"]
-        recommendation_ids = [result.id for result in results if result.type == "recommendation"]
-        for ids in batched(message_ids):
-            for pk, report, session, kind, speaker, country in KeyMessage.objects.filter(id__in=ids).values_list(
-                "id", "session__report__slug", "session__number", "kind", "talk__speaker__slug", "talk__speaker__country"
-            ):
-                result = by_key[("key_message", pk)]
-                result.report, result.session, result.kind = report, f"{report}-{session.lower()}", kind
-                result.speaker, result.country = speaker or "", country or ""
-        for ids in batched(recommendation_ids):
-            rows = Recommendation.objects.filter(id__in=ids).values_list("id", "session__report__slug", "session__number", "kind")
-            for pk, report, session, kind in rows:
-                result = by_key[("recommendation", pk)]
-                result.report, result.session, result.kind = report, f"{report}-{session.lower()}", kind
-        types = ContentType.objects.get_for_models(KeyMessage, Recommendation)
-        themes: dict[tuple[str, int], set[str]] = {}
-        for type_name, model, ids in (("key_message", KeyMessage, message_ids), ("recommendation", Recommendation, recommendation_ids)):
-            for chunk in batched(ids):
-                rows = ThemedItem.objects.filter(content_type=types[model], object_id__in=chunk).values_list("object_id", "tag__slug")
-                for pk, slug in rows:
-                    themes.setdefault((type_name, pk), set()).add(slug)
-        for key, slugs in themes.items():
-            by_key[key].themes = frozenset(slugs)
-
-    def _passes(self, result: Result, *, lifting: str | None = None) -> bool:
-        for name in ANY_OF_FACETS:
-            if name != lifting and self.selected[name] and result.value(name) not in self.selected[name]:
-                return False
-        return True
+    def results_from(self, offset: int) -> list[Result]:
+        """The page of results starting at `offset` (the page asked for is already summarised)."""
+        summary = self.summary if offset == self.asked_offset else self._summarise(offset)
+        return [Result(hit.type, hit.id, hit.score) for hit in summary.page]
 
     def facets(self) -> list[Facet]:
         """The same facets as the key-message list, counted over the hits."""
         facets = []
         for name in ("theme", *ANY_OF_FACETS):
             field = self.filterset.form.fields[name]
-            if name == "theme":
-                counts = Counter(slug for result in self.results for slug in result.themes)
-            else:
-                counts = Counter(result.value(name) for result in self.hits if self._passes(result, lifting=name))
-            values = facet_values(field.choices, counts, self.selected[name])
+            values = facet_values(field.choices, self.summary.facets.get(name, {}), self.selected[name])
             facets.append(Facet(name=name, label=str(field.label), all_of=name == "theme", values=values))
         return facets
 
     def page(self, number) -> Page:
         """One page of results, with their items loaded and their snippets made."""
-        page = Paginator(self.results, self.per_page).get_page(number)
+        page = Paginator(RankedHits(self), self.per_page).get_page(number)
         self._load(page.object_list)
         return page
 
@@ -175,3 +158,12 @@ class SearchResults(FilteredList):
     def suggestion(self) -> str | None:
         """The query with each word the index does not know corrected (even when others matched), else None."""
         return self.engine.suggest(self.query) if self.query else None
+
+
+def _page_number(value) -> int:
+    """A page number as the paginator reads it (1 for anything else), bounded so that its offset fits the database."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), MAX_PAGE)

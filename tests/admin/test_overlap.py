@@ -138,10 +138,16 @@ class InThread:
 
 @pytest.fixture
 def report(transactional_db):
-    """The bundled report, ingested and committed (the other process must see it)."""
+    """The bundled report, ingested and committed (the other process must see it).
+
+    Its short-cut record is forgotten, so that the other process's ingestion of the same file reads
+    and writes it again — the write phase these tests overlap — instead of answering "nothing changed".
+    """
     from icpermed_kb.ingest.pipeline import ingest
+    from icpermed_kb.models import FileIngestion
 
     ingest(REPORT_PDF)
+    FileIngestion.objects.all().delete()
     return Report.objects.get()
 
 

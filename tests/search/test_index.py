@@ -86,14 +86,43 @@ def test_deferred_indexing_writes_once_at_the_end(kb, engine):
 @pytest.mark.django_db
 def test_saves_that_change_no_indexed_text_write_nothing_to_the_index(kb):
     message = kb.message("Stable text.")
-    message.kind = "discussion"
+    message.page = 7
     with CaptureQueriesContext(connection) as queries:
-        message.save(update_fields=["kind"])
+        message.save(update_fields=["page"])
     assert [query for query in queries if "core_search" in query["sql"]] == []  # not even read
     with CaptureQueriesContext(connection) as queries:
         message.save()
     touched = [query["sql"] for query in queries if "core_search" in query["sql"]]
-    assert len(touched) == 1 and touched[0].startswith("SELECT")  # compared, found equal, not written
+    # Compared (the document, then its facet values), found equal, not written.
+    assert len(touched) == 2 and all(sql.startswith("SELECT") for sql in touched)
+
+
+@pytest.mark.django_db
+def test_facet_values_follow_the_items_and_their_speakers(kb):
+    """The search page counts and filters by SearchFacets: a kind, a speaker's country or a session's numeral
+    changed in the admin is what the next search counts."""
+    from icpermed_kb.models import SearchFacets
+
+    message = kb.message("Facets follow edits.", talk=kb.talk("A talk"))
+    document = index.document_id(index.KEY_MESSAGE, message.pk)
+
+    def facets():
+        row = SearchFacets.objects.get(id=document)
+        return (row.report, row.session, row.kind, row.speaker, row.country)
+
+    speaker = message.talk.speaker
+    report = message.session.report.slug
+    assert report == "2023-siena"
+    assert facets() == (report, f"2023-siena-{message.session.number.lower()}", "overall", speaker.slug, "")
+    message.kind = "discussion"
+    message.save(update_fields=["kind"])
+    speaker.country = "Portugal"
+    speaker.save(update_fields=["country"])
+    message.session.number = "XIV"
+    message.session.save(update_fields=["number"])
+    assert facets() == (report, f"{report}-xiv", "discussion", speaker.slug, "Portugal")
+    message.delete()
+    assert SearchFacets.objects.filter(id=document).exists() is False
 
 
 @pytest.mark.django_db
