@@ -165,3 +165,62 @@ def test_hostile_input_gives_results_or_nothing_never_an_exception(ingested, eng
         )
         assert {hit.type for hit in restricted} <= {"key_message"}
     assert SearchDocument.objects.count() == 291  # and nothing was dropped or deleted
+
+
+def facet_values_of(hit) -> dict[str, str]:
+    """A hit's facet values read from its item (not from the index), as the search filters spell them."""
+    if hit.type == "key_message":
+        item = KeyMessage.objects.select_related("session__report", "talk__speaker").get(id=hit.id)
+        speaker = item.talk.speaker if item.talk else None
+    else:
+        item, speaker = Recommendation.objects.select_related("session__report").get(id=hit.id), None
+    report = item.session.report.slug
+    return {
+        "report": report,
+        "session": f"{report}-{item.session.number.lower()}",
+        "kind": item.kind,
+        "speaker": speaker.slug if speaker else "",
+        "country": speaker.country if speaker else "",
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "filters"),
+    [
+        ("data", {}),
+        ("data", {"kind": ["overall", "discussion"]}),
+        ("genomic", {"kind": ["presentation"], "country": ["Italy"]}),
+        ("digitl twins", {}),  # no item has both words: the partial ranking
+        ("reimbursement -genomic", {"session": ["2023-siena-iv", "2023-siena-v"]}),
+    ],
+)
+def test_summarise_counts_what_search_finds(ingested, engine, query, filters):
+    """summarise() (counted in SQL) against search() and the items themselves (counted here): the same hits,
+    order, scores, count, and facet counts, each facet with its own filter lifted, themes over the filtered hits."""
+    from collections import Counter
+
+    from icpermed_kb.search.base import FACETS
+
+    hits = engine.search(query)
+    values = {(hit.type, hit.id): facet_values_of(hit) for hit in hits}
+
+    def passes(hit, lifting=None):
+        return all(values[(hit.type, hit.id)][name] in chosen for name, chosen in filters.items() if name != lifting)
+
+    filtered = [hit for hit in hits if passes(hit)]
+    assert filtered, "the case must have hits to count"
+    expected_facets = {
+        name: Counter(values[(hit.type, hit.id)][name] for hit in hits if passes(hit, lifting=name)) for name in FACETS
+    }
+    themes = Counter()
+    for hit in filtered:
+        model = KeyMessage if hit.type == "key_message" else Recommendation
+        themes.update(model.objects.get(id=hit.id).themes.values_list("slug", flat=True))
+    for offset in (0, 2):
+        summary = engine.summarise(query, filters=filters, offset=offset, limit=3)
+        assert (summary.hits, summary.count, summary.partial) == (len(hits), len(filtered), hits[0].partial)
+        assert summary.page == filtered[offset : offset + 3]
+        assert {name: dict(summary.facets[name]) for name in FACETS} == {
+            name: {value: count for value, count in counted.items() if value} for name, counted in expected_facets.items()
+        }
+        assert dict(summary.facets["theme"]) == dict(themes)
