@@ -111,14 +111,21 @@ TARGET_INDEX_RATIO = 1.0  # index bytes over raw text bytes
 TARGET_REBUILD_SECONDS = 2.0
 ACCESS_FORMAT = "TIMED %(D)s %(s)s %(U)s?%(q)s"
 
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="key messages (default %(default)s)")
-    parser.add_argument("--runs", type=int, default=40, help="timed requests per query and target (default %(default)s)")
-    parser.add_argument("--page-runs", type=int, default=100, help="timed requests per rendered page (default %(default)s)")
+    parser.add_argument(
+        "--runs", type=int, default=40, help="timed requests per query and target (default %(default)s)"
+    )
+    parser.add_argument(
+        "--page-runs", type=int, default=100, help="timed requests per rendered page (default %(default)s)"
+    )
     parser.add_argument("--rounds", type=int, default=4, help="blocks per query and target the runs are split into")
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", CI_POSTGRES))
-    parser.add_argument("--database", default=BENCH_DATABASE, help="the PostgreSQL database to (re)create (default %(default)s)")
+    parser.add_argument(
+        "--database", default=BENCH_DATABASE, help="the PostgreSQL database to (re)create (default %(default)s)"
+    )
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL column")
     parser.add_argument("--output", default=str(RESULTS), help="results file ('-': standard output)")
     parser.add_argument("--build-worker", action="store_true", help=argparse.SUPPRESS)
@@ -166,10 +173,20 @@ def run(tmp: Path, args) -> dict:
     pages_url = f"sqlite:///{tmp / 'report.sqlite3'}"
     pages_environment = server_environment(pages_url)
     step("migrate (the bundled report alone)", ["manage.py", "migrate", "--no-input"], pages_environment)
-    step("ingest_report", ["manage.py", "ingest_report", str(ROOT / "fixtures" / "icpermed-workshop-2023-siena.pdf")], pages_environment)
+    step(
+        "ingest_report",
+        ["manage.py", "ingest_report", str(ROOT / "fixtures" / "icpermed-workshop-2023-siena.pdf")],
+        pages_environment,
+    )
     step("collectstatic", ["manage.py", "collectstatic", "--no-input"], pages_environment)
     picked = json.loads(shell("pick the pages", PICK, pages_environment).split("PICKED ", 1)[1])
-    result = {"size": args.size, "table": table, "sqlite": built, "datasette_index": datasette_index, "postgresql": None}
+    result = {
+        "size": args.size,
+        "table": table,
+        "sqlite": built,
+        "datasette_index": datasette_index,
+        "postgresql": None,
+    }
     with contextlib.ExitStack() as servers:
         project = start_gunicorn(servers, f"sqlite:///{sqlite_file}", tmp / "sqlite.log")
         datasette = servers.enter_context(Datasette(datasette_file, tmp / "datasette.log"))
@@ -183,11 +200,17 @@ def run(tmp: Path, args) -> dict:
             postgres = start_gunicorn(servers, postgres_url, tmp / "postgresql.log")
             targets.append(Target("postgresql", postgres, targets[0].path_of, unique=True))
             result["postgresql"] = built_postgres
-        print(f"== search: {len(QUERIES)} queries × {len(targets)} targets × {args.runs} runs", file=sys.stderr, flush=True)
+        result["measuring_load"] = os.getloadavg()
+        print(
+            f"== search: {len(QUERIES)} queries × {len(targets)} targets × {args.runs} runs",
+            file=sys.stderr,
+            flush=True,
+        )
         result["search"] = measure_search(targets, args)
         pages_port = start_gunicorn(servers, pages_url, tmp / "pages.log")
         print(f"== pages: {args.page_runs} runs each", file=sys.stderr, flush=True)
         result["pages"] = measure_pages(pages_port, tmp / "pages.log", picked, args)
+        result["measured_load"] = os.getloadavg()
         result["settings"] = gunicorn_settings(pages_environment, tmp)
     return result
 
@@ -199,7 +222,9 @@ def build(database_url: str, size: int) -> dict:
     """migrate, ingest, generate and rebuild the index in a fresh process on this database; what it measured."""
     engine = database_url.split(":", 1)[0]
     print(f"== build: {size:,} key messages on {engine}", file=sys.stderr, flush=True)
-    output = step(f"build ({engine})", [__file__, "--build-worker", "--size", str(size)], production_environment(database_url))
+    output = step(
+        f"build ({engine})", [__file__, "--build-worker", "--size", str(size)], production_environment(database_url)
+    )
     built = json.loads(output.split("BUILT ", 1)[1])
     print(
         f"   rebuild {built['rebuild_seconds']:.2f} s, index {sum(built['index'].values()) / 1e6:.1f} MB, "
@@ -233,6 +258,7 @@ def build_worker(size: int) -> dict:
             cursor.execute("VACUUM ANALYZE")
     sizes = table_bytes(connection)
     from sessions.models import KeyMessage as key_messages
+
     return {
         "version": server_version(connection),
         "documents": documents,
@@ -269,7 +295,14 @@ def index_tables(sizes: dict[str, int]) -> list[str]:
     models = apps.get_models(include_auto_created=True)
     modelled = {model._meta.db_table for model in models}
     search = {model._meta.db_table for model in models if model.__module__.endswith(".search_index")}
-    bookkeeping = {"django_migrations", "sqlite_sequence", "sqlite_schema", "sqlite_master", "sqlite_stat1", "sqlite_stat4"}
+    bookkeeping = {
+        "django_migrations",
+        "sqlite_sequence",
+        "sqlite_schema",
+        "sqlite_master",
+        "sqlite_stat1",
+        "sqlite_stat4",
+    }
     return sorted(name for name in sizes if name in search or (name not in modelled and name not in bookkeeping))
 
 
@@ -283,7 +316,9 @@ def raw_text_bytes(connection) -> int:
     with connection.cursor() as cursor:
         for model in (KeyMessage, Recommendation):
             column = connection.ops.quote_name(model._meta.get_field("text").column)
-            cursor.execute(f"SELECT COALESCE(SUM({length.format(column)}), 0) FROM {connection.ops.quote_name(model._meta.db_table)}")
+            cursor.execute(
+                f"SELECT COALESCE(SUM({length.format(column)}), 0) FROM {connection.ops.quote_name(model._meta.db_table)}"
+            )
             total += cursor.fetchone()[0]
     return total
 
@@ -364,7 +399,9 @@ class Datasette:
 
 def datasette_table_path(table: str, query: str) -> str:
     """Datasette's table JSON for the key messages matching `query`, with three facets (its own escaping of `_search`)."""
-    return f"/{DATASETTE_NAME}/{table}.json?" + urllib.parse.urlencode([("_search", query)] + [("_facet", f) for f in FACETS])
+    return f"/{DATASETTE_NAME}/{table}.json?" + urllib.parse.urlencode(
+        [("_search", query)] + [("_facet", f) for f in FACETS]
+    )
 
 
 FLOOR_SQL = """
@@ -495,8 +532,20 @@ def measure_pages(port: int, log: Path, picked: dict, args) -> list[dict]:
         if len(server[label]) != len(client[label]):
             raise CannotRun(f"{label}: {len(server[label])} access log lines for {len(client[label])} requests")
         target = PAGE_TARGETS_MS.get(label, SEARCH_PAGE_TARGET_MS)
-        rows.append({"label": label, "path": path, "target": target, "server": summary(server[label]), "client": summary(client[label])})
-        print(f"   {label}: server p50 {rows[-1]['server']['p50']:.1f} ms, client p50 {rows[-1]['client']['p50']:.1f} ms", file=sys.stderr, flush=True)
+        rows.append(
+            {
+                "label": label,
+                "path": path,
+                "target": target,
+                "server": summary(server[label]),
+                "client": summary(client[label]),
+            }
+        )
+        print(
+            f"   {label}: server p50 {rows[-1]['server']['p50']:.1f} ms, client p50 {rows[-1]['client']['p50']:.1f} ms",
+            file=sys.stderr,
+            flush=True,
+        )
     return rows
 
 
@@ -543,7 +592,11 @@ def report(r: dict, command: str, args) -> str:
         "# Side by side with Datasette (issue 12)",
         "",
         f"Made by `{command}` on {r['started']['time']}"
-        + (f", at nice {PRIORITY} (script, servers and PostgreSQL backends)" if r["boosted"] else ", priority not raised (not allowed)")
+        + (
+            f", at nice {PRIORITY} (script, servers and PostgreSQL backends)"
+            if r["boosted"]
+            else ", priority not raised (not allowed)"
+        )
         + ".",
         "",
         f"- Machine: {os.cpu_count()} cores ({cpu_model()}), {memory_gb():.0f} GB, Linux {platform.release()}, "
@@ -551,7 +604,8 @@ def report(r: dict, command: str, args) -> str:
         + (f", {r['postgresql']['version']}" if r["postgresql"] else "")
         + ". Shared with other work (CI, other sessions):",
         f"  load average (1, 5, 15 min) {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the start, "
-        f"{r['ended'][0]:.2f} {r['ended'][1]:.2f} {r['ended'][2]:.2f} at the end.",
+        f"{r['ended'][0]:.2f} {r['ended'][1]:.2f} {r['ended'][2]:.2f} at the end; 1 min {r['measuring_load'][0]:.2f} "
+        f"when the search measurement began (after the builds), {r['measured_load'][0]:.2f} after the pages.",
         f"- Servers: gunicorn {version('gunicorn')} with `icpermed_kb/gunicorn_config.py`, {settings['workers']} worker × "
         f"{settings['threads']} thread ({settings['worker_class']}, keep-alive {settings['keepalive']} s), production settings "
         "(`DJANGO_DEBUG=false`, HTTPS settings off for plain HTTP on the loopback, as in load_test.py); "
@@ -586,9 +640,14 @@ def report(r: dict, command: str, args) -> str:
         "",
         f"Raw text: {text / 1e6:.1f} MB (UTF-8 bytes of every key message's and recommendation's `text`). "
         "The project's index, by table (SQLite dbstat: every page of the table and its indexes): "
-        + ", ".join(f"`{name}` {size / 1e6:.1f} MB" for name, size in sorted(built["index"].items(), key=lambda item: -item[1]))
+        + ", ".join(
+            f"`{name}` {size / 1e6:.1f} MB" for name, size in sorted(built["index"].items(), key=lambda item: -item[1])
+        )
         + ". Datasette's: "
-        + ", ".join(f"`{name}` {size / 1e6:.1f} MB" for name, size in sorted(datasette_index["tables"].items(), key=lambda item: -item[1]))
+        + ", ".join(
+            f"`{name}` {size / 1e6:.1f} MB"
+            for name, size in sorted(datasette_index["tables"].items(), key=lambda item: -item[1])
+        )
         + ". Datasette's index holds the key messages' text alone (no talk title, speaker, session, recommendations), "
         "unstemmed.",
         "",
@@ -603,7 +662,8 @@ def report(r: dict, command: str, args) -> str:
         "| query | hits: project / Datasette | project p50 | p90 | Datasette + 3 facets p50 | p90 | ratio | "
         f"≤ {TARGET_RATIO:.1f}× | Datasette bm25 SQL + count p50 |"
         + (f" PostgreSQL p50 | PG / SQLite | ≤ {TARGET_PG_RATIO}× |" if r["postgresql"] else ""),
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |" + (" ---: | ---: | --- |" if r["postgresql"] else ""),
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |"
+        + (" ---: | ---: | --- |" if r["postgresql"] else ""),
     ]
     timed_out = []
     for row in r["search"]:
@@ -620,10 +680,23 @@ def report(r: dict, command: str, args) -> str:
             cells += [ms(pg["p50"]), f"{pg_ratio:.2f}×", met(pg_ratio, TARGET_PG_RATIO)]
         lines.append("| " + " | ".join(cells) + " |")
     samples = r["search"][0]["project"]["n"]
+    differing = [
+        row["query"]
+        for row in r["search"]
+        if "postgresql" in row and row["postgresql"]["hits"] != row["project"]["hits"]
+    ]
     lines += [
         "",
         f"{samples} timed requests per cell. Datasette's facets: "
-        + ("every one counted, none timed out." if not timed_out else f"timed out: {', '.join(timed_out)}."),
+        + ("every one counted, none timed out" if not timed_out else f"timed out: {', '.join(timed_out)}")
+        + " (Datasette also suggests facets, by default, in the same request)."
+        + (
+            ""
+            if not r["postgresql"]
+            else " PostgreSQL's hits: the same number as SQLite's for every query."
+            if not differing
+            else f" PostgreSQL's hits differ from SQLite's for {', '.join(differing)}."
+        ),
         "",
         "## Rendered pages (the bundled report alone)",
         "",
