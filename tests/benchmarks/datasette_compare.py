@@ -28,8 +28,8 @@ It measures through HTTP only, so it measures whatever checkout it runs from:
    and over PostgreSQL; `datasette serve` (default settings, except: the SQL and facet time limits
    raised to 10 s so that no facet is dropped for time, as a dropped facet would be cheaper, not
    faster; and facet suggestions off, which the project's pages do not make: by default Datasette
-   also tries every other column as a facet, up to 50 ms each, in the same request: the first run
-   in datasette-results.md had them on); and a fourth, gunicorn again, over the bundled report alone.
+   also tries every other column as a facet, up to 50 ms each, in the same request: with them on
+   (commit 6ca932e's results) IVDR took 268 ms, not 46); and a fourth, gunicorn, over the bundled report alone.
 5. Search, interleaved: per round, per query, each target in turn (the order rotating per round)
    gets one untimed request and then a block of timed ones: the project's `/search.json?q=…`
    (SQLite and PostgreSQL), Datasette's table JSON with `_search` and three facets, and Datasette's
