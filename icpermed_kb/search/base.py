@@ -159,7 +159,8 @@ class SearchEngine:
             return (" WHERE " + " AND ".join(conditions) if conditions else ""), values
 
         where, where_params = passing()
-        parts = ["SELECT 'hits' AS part, '' AS value, count(*) AS number, NULL AS score FROM hit"]
+        # The first part types the columns for both engines (PostgreSQL would read a bare NULL as text).
+        parts = ["SELECT 'hits' AS part, '' AS value, count(*) AS number, CAST(NULL AS DOUBLE PRECISION) AS score FROM hit"]
         parts.append(f"SELECT 'count', '', count(*), NULL FROM hit{where}")
         part_params = list(where_params)
         for name in FACETS:
