@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db import connections, transaction
 
 from .schema import FIELDS
-from .text import lexemes, vocabulary
+from .text import analyse, analyse_repeated
 
 KEY_MESSAGE, RECOMMENDATION = "key_message", "recommendation"
 TYPES = (KEY_MESSAGE, RECOMMENDATION)
@@ -92,11 +92,12 @@ def _document(models: Models, kind: str, row: tuple) -> Document:
     pk, *values = row
     texts = [text or "" for text in values[: len(FIELDS)]]
     report, session, item_kind, speaker, country = values[len(FIELDS) :]
-    words = set().union(*(vocabulary(text) for text in texts))
+    body, heading, *context = texts  # the item's own texts, then its talk's, speaker's and session's
+    analysed = [analyse(body), analyse(heading), *(analyse_repeated(text) for text in context)]
     document = models.SearchDocument(
         id=document_id(kind, pk),
-        **{name: lexemes(text) for name, text in zip(FIELDS, texts, strict=True)},
-        words=" ".join(sorted(words)),
+        **{name: lexemes for name, (lexemes, _) in zip(FIELDS, analysed, strict=True)},
+        words=" ".join(sorted(frozenset().union(*(words for _, words in analysed)))),
     )
     facets = models.SearchFacets and models.SearchFacets(
         id=document.id,
