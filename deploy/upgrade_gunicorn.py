@@ -100,6 +100,10 @@ def upgrade(pidfile: Path, timeout: float = 60, say=print) -> int:
     os.kill(old, signal.SIGTERM)
     if not wait_until(lambda: not alive(old), timeout):
         raise UpgradeFailed(f"the old master {old} is still running after {timeout:g} s (both serve meanwhile)")
+    # The new master renames its pidfile.2 to the pidfile once it sees the old one gone (gunicorn checks
+    # about once a second); until then the pidfile names the dead master, and the next upgrade would fail.
+    if not wait_until(lambda: read_pid(pidfile) == new, timeout):
+        raise UpgradeFailed(f"the new master {new} serves, but {pidfile} does not name it after {timeout:g} s")
     say(f"old master gone after {time.monotonic() - started:.1f} s: upgraded, master {new}")
     return new
 

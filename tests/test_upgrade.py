@@ -124,9 +124,9 @@ def test_an_upgrade_refuses_no_request(built, tmp_path):
         before = len(clients.outcomes)
         upgrade = subprocess.run([sys.executable, str(UPGRADE), str(pidfile)], capture_output=True, text=True, timeout=180)
         during = len(clients.outcomes) - before
+        new = int(pidfile.read_text())  # at once: when the script returns, the pidfile names the new master
         time.sleep(1)
         outcomes = clients.finish()
-        new = int(pidfile.read_text())
         assert (upgrade.returncode, upgrade.stderr) == (0, ""), log.read_text()[-3000:]
         assert upgrade.stdout.splitlines()[-1].startswith("old master gone after ")
         assert upgrade.stdout.splitlines()[-1].endswith(f": upgraded, master {new}")
