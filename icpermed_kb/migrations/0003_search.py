@@ -19,13 +19,7 @@ def drop_engine_index(apps, schema_editor):
 def build_index(apps, schema_editor):
     from icpermed_kb.search.index import Models, rebuild
 
-    models_ = Models(
-        KeyMessage=apps.get_model("workshop_sessions", "KeyMessage"),
-        Recommendation=apps.get_model("recommendations", "Recommendation"),
-        SearchDocument=apps.get_model("core", "SearchDocument"),
-        SearchWord=apps.get_model("core", "SearchWord"),
-    )
-    rebuild(using=schema_editor.connection.alias, models=models_)
+    rebuild(using=schema_editor.connection.alias, models=Models.historical(apps, facets=False))
 
 
 class Migration(migrations.Migration):

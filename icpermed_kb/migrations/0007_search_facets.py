@@ -6,14 +6,7 @@ from django.db import migrations, models
 def build_index(apps, schema_editor):
     from icpermed_kb.search.index import Models, rebuild
 
-    models_ = Models(
-        KeyMessage=apps.get_model("workshop_sessions", "KeyMessage"),
-        Recommendation=apps.get_model("recommendations", "Recommendation"),
-        SearchDocument=apps.get_model("core", "SearchDocument"),
-        SearchWord=apps.get_model("core", "SearchWord"),
-        SearchFacets=apps.get_model("core", "SearchFacets"),
-    )
-    rebuild(using=schema_editor.connection.alias, models=models_)
+    rebuild(using=schema_editor.connection.alias, models=Models.historical(apps))
 
 
 class Migration(migrations.Migration):

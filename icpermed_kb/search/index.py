@@ -58,6 +58,17 @@ class Models:
 
         return cls(KeyMessage, Recommendation, SearchDocument, SearchWord, SearchFacets)
 
+    @classmethod
+    def historical(cls, apps, *, facets: bool = True) -> Models:
+        """The models as a migration sees them; `facets=False` before the facets table existed (migration 0007)."""
+        return cls(
+            KeyMessage=apps.get_model("workshop_sessions", "KeyMessage"),
+            Recommendation=apps.get_model("recommendations", "Recommendation"),
+            SearchDocument=apps.get_model("core", "SearchDocument"),
+            SearchWord=apps.get_model("core", "SearchWord"),
+            SearchFacets=apps.get_model("core", "SearchFacets") if facets else None,
+        )
+
 
 # What a document is built from: the item's id, its indexed texts (FIELDS' order), then its facet values.
 _KEY_MESSAGE_COLUMNS = (
