@@ -15,7 +15,7 @@ from functools import cached_property
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 
-from icpermed_kb.search import Hit, get_engine
+from icpermed_kb.search import get_engine
 from icpermed_kb.search.base import FACETS, Summary
 from icpermed_kb.search.text import clean
 from icpermed_kb.web.filters import SearchFilter
@@ -130,11 +130,13 @@ class SearchResults(FilteredList):
         recommendations = Recommendation.objects.filter(id__in=[r.id for r in results if r.type == "recommendation"]).for_listing()
         items = {("key_message", item.id): item for item in messages}
         items |= {("recommendation", item.id): item for item in recommendations}
-        snippets = self.engine.snippets(self.query, [Hit(type=r.type, id=r.id, score=r.score) for r in results])
         for result in results:
             result.item = items.get((result.type, result.id))
-            result.snippet = snippets.get((result.type, result.id), "")
-            if result.item is not None and "<mark>" not in result.snippet:
+        shown = [result for result in results if result.item is not None]
+        # The items are loaded already: their texts are marked as the engine's snippets() would, without reading them again.
+        for result, snippet in zip(shown, self.engine.mark(self.query, [result.item.text for result in shown]), strict=True):
+            result.snippet = snippet
+            if "<mark>" not in result.snippet:
                 result.context = self._matched_context(result.item, result.type)
 
     def _matched_context(self, item, kind: str) -> dict | None:

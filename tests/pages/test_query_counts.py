@@ -93,8 +93,8 @@ EXPECTED = {
     "theme": 10,
     "theme json": 10,
     "export": 8,
-    "search": 10,
-    "search json": 10,
+    "search": 9,
+    "search json": 9,
 }
 
 
