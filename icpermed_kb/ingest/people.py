@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .records import Person
-from .text import clean, english_frequency
+from .text import clean, is_common_english
 
 INTERNATIONAL = "International"
 # Words that make a comma-separated part of an affiliation an organisation.
@@ -47,11 +47,6 @@ _INTERNATIONAL_BODY = re.compile(
     r"|^(?:the )?(?:who|oecd|unesco|unicef|ec|eu)$",
     re.IGNORECASE,
 )
-
-
-# Corpus frequency above which a one-word place name is an ordinary English word ("Central": 31,280;
-# "Tuscany": 81, "Cambridge": 168).
-_COMMON_WORD = 5000
 
 
 @dataclass(frozen=True)
@@ -122,7 +117,7 @@ def _places() -> dict[str, str]:
     for name, codes in found.items():
         if len(codes) != 1 or name in countries or len(name) < 4:
             continue
-        if " " not in name and english_frequency(name) >= _COMMON_WORD:
+        if " " not in name and is_common_english(name):
             continue  # "Central", "Western", "Capital": an English word before it is a place
         places[name] = _common_name(next(iter(codes)))
     return places
