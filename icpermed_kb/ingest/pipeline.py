@@ -15,8 +15,7 @@ from icpermed_kb import themes, write_turns
 from icpermed_kb.themes import load_vocabulary
 
 from . import words
-from .pdf_text import MAX_BYTES
-from .records import RefusedDocument, Report, first_line
+from .records import MAX_BYTES, RefusedDocument, Report, first_line
 from .sandbox import parse_in_child
 
 # Besides the file and the database, what an ingestion's outcome depends on (see ingestion_inputs()):
