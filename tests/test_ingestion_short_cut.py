@@ -150,7 +150,7 @@ def test_the_code_digest_covers_the_ingestion_modules_and_word_sets():
     names = sorted(path.name for path in pipeline.INGESTION_CODE)
     assert names == sorted(
         [path.name for path in (ROOT / "icpermed_kb" / "ingest").glob("*.py")]
-        + ["known.txt.gz", "common-english.txt.gz", "themes.py"]
+        + ["known.txt.gz", "common-english.txt.gz", "names.json.gz", "themes.py"]
     )
 
 

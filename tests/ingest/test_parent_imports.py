@@ -12,7 +12,7 @@ import django
 django.setup()
 from django.core.management import load_command_class
 load_command_class("icpermed_kb", "ingest_report")
-print(sorted(name for name in ("pymupdf", "fitz", "spellchecker", "pycountry", "countryinfo") if name in sys.modules))
+print(sorted(name for name in ("pymupdf", "fitz", "spellchecker", "pycountry", "countryinfo", "countrystatecity_countries") if name in sys.modules))
 """
 
 

@@ -31,7 +31,7 @@ from icpermed_kb.ingest.words import COMMON_ENGLISH, KNOWN
 LANGUAGES = ("en", "it", "fr", "es", "de")
 # Below this count a word is too rare to trust over a compound (text.Vocabulary.keeps_hyphen).
 KNOWN_FREQUENCY = 60
-# Above this count a one-word place name is an ordinary English word (people._places).
+# Above this count a one-word place name is an ordinary English word (places/build.py).
 COMMON_ENGLISH_FREQUENCY = 5000
 # Only words longer than this count from the other languages' lists.
 OTHER_LANGUAGE_MIN_LENGTH = 4
