@@ -7,7 +7,7 @@ and countrystatecity-countries.
 Reading these packages (pydantic models for 5,300 regions, a JSON file per country) took about
 half a second in every ingestion, for three small tables; they are computed here once and shipped
 (names.json.gz, ~50 KB), which people.py loads once. Run it again after upgrading any of the three
-packages or the word sets (tests/ingest/test_word_sets.py fails until then).
+packages or the word sets (tests/ingest/test_place_names.py fails until then).
 """
 
 from __future__ import annotations
