@@ -146,10 +146,11 @@ def test_the_same_bytes_under_another_name_are_read(ingested, reads, tmp_path):
     assert Report.objects.get().source_filename == "siena-report.pdf"
 
 
-def test_the_code_digest_covers_the_ingestion_modules():
+def test_the_code_digest_covers_the_ingestion_modules_and_word_sets():
     names = sorted(path.name for path in pipeline.INGESTION_CODE)
     assert names == sorted(
-        [path.name for path in (ROOT / "icpermed_kb" / "ingest").glob("*.py")] + ["themes.py"]
+        [path.name for path in (ROOT / "icpermed_kb" / "ingest").glob("*.py")]
+        + ["known.txt.gz", "common-english.txt.gz", "names.json.gz", "themes.py"]
     )
 
 

@@ -236,6 +236,25 @@ def test_ingestion_writes_history_without_a_user(ingested):
     )
 
 
+def test_every_row_written_has_its_creation_in_the_history(ingested):
+    """Rows are written in bulk: each still gets the one "+" record a save writes, with the row's values."""
+    for model in (Theme, Report, Session, Speaker, SessionRole, Talk, KeyMessage, Recommendation):
+        history = model.history.model
+        tracked = [field.attname for field in history.tracked_fields]
+        rows = {row["id"]: row for row in model.objects.values("id", *tracked)}
+        records = list(history.objects.values("id", "history_type", "history_user", "history_change_reason", *tracked))
+        assert sorted(record["id"] for record in records) == sorted(rows), model
+        for record in records:
+            assert (record["history_type"], record["history_user"], record["history_change_reason"]) == (
+                "+",
+                None,
+                "Ingestion of icpermed-workshop-2023-siena.pdf",
+            ), model
+            assert {name: record[name] for name in tracked} == rows[record["id"]], model
+        versions = set(model.objects.values_list("version", flat=True))
+        assert versions == {1}, model
+
+
 def test_command_prints_what_it_kept(ingested):
     import io
 

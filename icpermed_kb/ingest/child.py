@@ -1,7 +1,7 @@
 """What runs in the reader's child process (see sandbox.py): PDF bytes -> Report.
 
 Imported once by the fork server, never by the parent: importing it loads PyMuPDF, the parser and
-everything they load lazily — the word lists (~4 s), the country names — so that each forked child
+everything they load lazily — the word sets, the country names — so that each forked child
 starts warm, and so that a child under a small memory cap does not fail merely importing a module.
 """
 
@@ -20,7 +20,8 @@ def read_and_parse(data: bytes) -> Report:
 
 
 def _warm() -> None:
-    text.is_word("qzqz")  # not a word, 4 letters: consults both word lists
+    text.is_word("qzqz")  # loads the word sets
+    text.is_common_english("qzqz")
     people.warm()
 
 

@@ -4,6 +4,12 @@ Rows are matched on natural keys (report edition, chapter number, position in
 the report), so loading the same report again changes nothing and a corrected
 PDF updates rows in place, keeping their ids.
 
+The rows of the report's edition are read up front, a few queries per model, and new rows are
+written in bulk (each with its "+" history record, reason and no user, as a save would write
+it). Updates and deletions stay one save or delete at a time, as the admin's are: the version
+bump, the "~" and "-" history records and the signals are theirs; pending new rows are written
+before each of them, so every table's rows and history come in the order the report gives them.
+
 Editors' work is kept (see icpermed_kb/models/editable.py): a field listed in a row's
 `edited_fields` is never overwritten, an edited row is never deleted (nor is a
 row holding edited rows), an item whose natural key has a tombstone (an editor
@@ -21,12 +27,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from icpermed_kb.models import Theme, ThemedItem, Tombstone, data_version
 from icpermed_kb.models import editable as editing
+from icpermed_kb.search.index import KEY_MESSAGE, RECOMMENDATION, reindex
 from icpermed_kb.themes import ThemeRule, matching_slugs
 from recommendations.models import Recommendation
 from sessions.models import KeyMessage, Report, ReportFile, Session, Talk
@@ -141,10 +149,31 @@ EDITED_CHILDREN = {
 }
 
 
+# New rows are written in bulk in this order: each model after the models its rows point to. The
+# report itself is saved on its own (its save() picks a free slug), before any of them.
+BULK_ORDER = (Theme, Session, Speaker, SessionRole, Talk, KeyMessage, Recommendation)
+# What identifies a row within its model (the lookup upsert is given), and the attributes to read it from.
+LOOKUPS = {
+    Theme: ("slug",),
+    Session: ("report", "number"),
+    Speaker: ("slug",),
+    SessionRole: ("speaker", "session", "role"),
+    Talk: ("session", "order"),
+    KeyMessage: ("session", "talk", "order"),
+    Recommendation: ("session", "order"),
+}
+# Items the search index holds: their documents are written when they are created (the signal
+# receivers do it on a save; a bulk insert sends no signal).
+INDEXED = {KeyMessage: KEY_MESSAGE, Recommendation: RECOMMENDATION}
+
+
 class _Loader:
     def __init__(self, themes: list[ThemeRule], source: str):
         self.rules = themes
         self.summary = LoadSummary()
+        # The rows read up front and the rows created meanwhile, by model and lookup (see _lookup_key).
+        self.rows: dict[type, dict[tuple, models.Model]] = {model: {} for model in BULK_ORDER}
+        self.pending: dict[type, list[models.Model]] = {model: [] for model in BULK_ORDER}
         # Each item with the printed texts its rule themes come from: the report's, not an editor's
         # rewording (rule themes follow the report; editors change themes explicitly).
         self.tag_targets: list[tuple[object, tuple[str, ...]]] = []
@@ -164,22 +193,32 @@ class _Loader:
         """Create or update one row, counting what happened; only changed rows are saved.
 
         Returns None, writing nothing, for an item an editor deleted; never overwrites a field
-        an editor changed.
+        an editor changed. A new row of a BULK_ORDER model is only queued (its id is set when
+        flush() writes it); the report is saved at once.
         """
         name = model._meta.verbose_name_plural
         if self.deleted_by_editor(model, key):
             return None
-        instance = model.objects.filter(**lookup).first()
+        if model in self.rows:
+            instance = self.rows[model].get(self._lookup_key(lookup))
+        else:
+            instance = model.objects.filter(**lookup).first()
         if instance is None:
             instance = model(**lookup, **values)
             instance._change_reason = self.reason
-            instance.save()
+            if model in self.pending:
+                self.pending[model].append(instance)
+                self.rows[model][self._lookup_key(lookup)] = instance
+            else:
+                instance.save()
+                instance._created_by_load = True
             self.summary.note(name, "created")
             return instance
-        differs = [attr for attr, value in values.items() if getattr(instance, attr) != value]
+        differs = [attr for attr, value in values.items() if not _same(instance, attr, value)]
         held = [attr for attr in differs if attr in instance.edited_fields]
         changed = [attr for attr in differs if attr not in held]
         if changed:
+            self.flush()  # the new rows first, as the report orders them (and those this one may point to)
             for attr in changed:
                 setattr(instance, attr, values[attr])
             instance._change_reason = self.reason
@@ -189,8 +228,76 @@ class _Loader:
             self.summary.writes += 1
         return instance
 
+    @staticmethod
+    def _lookup_key(lookup: dict) -> tuple:
+        # A row a lookup names is found by its own fields and by the very objects it points to (the
+        # ones this load holds, saved or still pending, which have no id yet).
+        return tuple(
+            (name, ("row", id(value)) if isinstance(value, models.Model) else value)
+            for name, value in sorted(lookup.items())
+        )
+
+    def read_themes(self) -> None:
+        """Read the themes of the vocabulary that exist."""
+        for theme in Theme.objects.filter(slug__in=[rule.slug for rule in self.rules]):
+            self._remember(theme)
+
+    def read_existing(self, report: Report, parsed: records.Report) -> None:
+        """Read the rows this report's load may match: its people, and its edition's rows."""
+        slugs = {
+            slugify(person.name) or "speaker"
+            for session in parsed.sessions
+            for person in [*session.people, *(talk.speaker for talk in session.talks)]
+        }
+        speakers = {speaker.id: speaker for speaker in Speaker.objects.filter(slug__in=slugs)}
+        for speaker in speakers.values():
+            self._remember(speaker)
+        if getattr(report, "_created_by_load", False):
+            return  # a new edition: none of its rows exist yet
+        sessions = {session.id: session for session in Session.objects.filter(report=report)}
+        parents = {"report": {report.id: report}, "session": sessions, "speaker": speakers}
+        for session in sessions.values():
+            session.report = report
+            self._remember(session, parents)
+        talks = {talk.id: talk for talk in Talk.objects.filter(session__report=report)}
+        parents["talk"] = talks
+        for rows in (
+            talks.values(),
+            SessionRole.objects.filter(session__report=report),
+            KeyMessage.objects.filter(session__report=report),
+            Recommendation.objects.filter(session__report=report),
+        ):
+            for row in rows:
+                self._remember(row, parents)
+
+    def _remember(self, row: models.Model, parents: dict | None = None) -> None:
+        """File a row read from the database under the lookup that names it."""
+        lookup = {}
+        for name in LOOKUPS[type(row)]:
+            field = row._meta.get_field(name)
+            if not field.is_relation:
+                lookup[name] = getattr(row, name)
+                continue
+            target = getattr(row, field.attname)
+            # A row pointing to one this load does not hold (a speaker the report no longer names)
+            # cannot be what any of its lookups names.
+            parent = None if target is None else parents[name].get(target, ("unknown", target))
+            lookup[name] = parent
+        self.rows[type(row)][self._lookup_key(lookup)] = row
+
+    def flush(self) -> None:
+        """Write the queued new rows, model by model in BULK_ORDER, with their history records."""
+        for model in BULK_ORDER:
+            created, self.pending[model] = self.pending[model], []
+            if not created:
+                continue
+            bulk_create_with_history(created, model, default_change_reason=self.reason)
+            if model in INDEXED:
+                reindex([(INDEXED[model], row.pk) for row in created])
+
     def prune(self, queryset, keep_ids: set[int]) -> None:
         """Delete the rows the report no longer has, except edited ones (and rows holding edited ones)."""
+        keep_ids = {pk for pk in keep_ids if pk is not None}  # rows still pending cannot be stale
         stale = queryset.exclude(id__in=keep_ids)
         edited = Q(edited_at__isnull=False)
         for relation in EDITED_CHILDREN.get(queryset.model, ()):
@@ -200,6 +307,7 @@ class _Loader:
             self.summary.note(queryset.model._meta.verbose_name_plural, KEPT, len(kept_ids))
         stale_ids = [pk for pk in stale.values_list("id", flat=True) if pk not in kept_ids]
         if stale_ids:
+            self.flush()
             if queryset.model in (Talk, KeyMessage, Recommendation):
                 content_type = ContentType.objects.get_for_model(queryset.model)
                 ThemedItem.objects.filter(content_type=content_type, object_id__in=stale_ids).delete()
@@ -207,6 +315,7 @@ class _Loader:
             self.summary.note(queryset.model._meta.verbose_name_plural, "deleted", len(stale_ids))
 
     def load(self, parsed: records.Report, *, filename: str, sha256: str):
+        self.read_themes()
         theme_by_slug = self.load_themes()
         report_key = editing.report_key(parsed.series, parsed.number)
         report = self.upsert(
@@ -224,13 +333,16 @@ class _Loader:
             report_key,
         )
         if report is None:
+            self.flush()  # the themes
             return None, self.summary
-        session_ids = set()
+        self.read_existing(report, parsed)
+        sessions = []
         for order, parsed_session in enumerate(parsed.sessions, start=1):
             session = self.load_session(report, report_key, order, parsed_session)
             if session is not None:
-                session_ids.add(session.id)
-        self.prune(Session.objects.filter(report=report), session_ids)
+                sessions.append(session)
+        self.flush()  # before the speakers' prune: it looks for speakers without roles or talks
+        self.prune(Session.objects.filter(report=report), {session.id for session in sessions})
         self.prune(Speaker.objects.filter(roles=None, talks=None), set())
         self.apply_themes(theme_by_slug)
         return report, self.summary
@@ -272,7 +384,7 @@ class _Loader:
     def _speaker(self, slug: str, person: records.Person) -> Speaker | None:
         if self.deleted_by_editor(Speaker, slug):
             return None
-        existing = Speaker.objects.filter(slug=slug).first()
+        existing = self.rows[Speaker].get(self._lookup_key({"slug": slug}))
         if existing and (not person.affiliation or (existing.affiliation and existing.affiliation != person.affiliation)):
             # A talk heading names someone listed elsewhere, or an earlier listing (another session,
             # another report) gave the details: keep them; each listing keeps its own SessionRole text.
@@ -323,7 +435,8 @@ class _Loader:
             )
             if role is not None:
                 role_ids.add(role.id)
-        self.prune(SessionRole.objects.filter(session=session), role_ids)
+        if session.pk is not None:  # a new session has no rows to prune
+            self.prune(SessionRole.objects.filter(session=session), role_ids)
 
         talk_ids, message_ids = set(), set()
         for position, parsed_talk in enumerate(parsed.talks, start=1):
@@ -349,8 +462,9 @@ class _Loader:
             self.tag_targets.append((talk, (parsed_talk.title, parsed_talk.topic)))
             message_ids |= self.load_messages(session, key, talk, position, parsed_talk.key_messages)
         message_ids |= self.load_messages(session, key, None, None, parsed.key_messages)
-        self.prune(Talk.objects.filter(session=session), talk_ids)
-        self.prune(KeyMessage.objects.filter(session=session), message_ids)
+        if session.pk is not None:
+            self.prune(Talk.objects.filter(session=session), talk_ids)
+            self.prune(KeyMessage.objects.filter(session=session), message_ids)
 
         recommendation_ids = set()
         for position, parsed_recommendation in enumerate(parsed.recommendations, start=1):
@@ -370,7 +484,8 @@ class _Loader:
                 continue
             recommendation_ids.add(recommendation.id)
             self.tag_targets.append((recommendation, (parsed_recommendation.text,)))
-        self.prune(Recommendation.objects.filter(session=session), recommendation_ids)
+        if session.pk is not None:
+            self.prune(Recommendation.objects.filter(session=session), recommendation_ids)
         return session
 
     def load_messages(
@@ -438,3 +553,12 @@ class _Loader:
         self.summary.note("themed items", "unchanged", len(wanted & existing.keys()))
         if held:
             self.summary.note("themed items", KEPT, len(held))
+
+
+def _same(instance: models.Model, attr: str, value) -> bool:
+    """Whether a row's attribute already holds `value` (a related row compared by id, as Django compares
+    rows, without fetching the one it holds)."""
+    if isinstance(value, models.Model):
+        field = instance._meta.get_field(attr)
+        return value.pk is not None and getattr(instance, field.attname) == value.pk
+    return getattr(instance, attr) == value

@@ -12,10 +12,8 @@ import threading
 
 import pymupdf
 
-from .records import Document, Line, Mark, Page, RefusedDocument, Span, first_line
+from .records import MAX_BYTES, MAX_PAGES, Document, Line, Mark, Page, RefusedDocument, Span, first_line
 
-MAX_BYTES = 50_000_000
-MAX_PAGES = 500
 # A page with fewer extractable characters than this is treated as an image.
 MIN_TEXT_CHARS_PER_PAGE = 20
 _BOLD_FLAG = 1 << 4

@@ -5,7 +5,8 @@ filtering (editors can correct them), and what is not printed as such is marked 
 
 - the country, from a country the affiliation names (a typo forgiven: "Icelend"), a nationality
   ("Italian Ministry of Health", demonyms from countryinfo) or a place in a country ("Tuscany
-  Region", "Mayor of Siena": the regions and provinces of pycountry and countrystatecity); an
+  Region", "Mayor of Siena": the regions and provinces of pycountry and countrystatecity; these
+  tables are precomputed from the packages by places/build.py); an
   international body ("European Commission") is marked "International";
 - the position ("Mayor of Siena", "Head of Project Management Office") apart from the organisation;
 - one organisation for one body the report writes two ways ("Toscana Life Science (TLS)
@@ -20,8 +21,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 
+from . import places
 from .records import Person
-from .text import clean, english_frequency
+from .text import clean
 
 INTERNATIONAL = "International"
 # Words that make a comma-separated part of an affiliation an organisation.
@@ -49,11 +51,6 @@ _INTERNATIONAL_BODY = re.compile(
 )
 
 
-# Corpus frequency above which a one-word place name is an ordinary English word ("Central": 31,280;
-# "Tuscany": 81, "Cambridge": 168).
-_COMMON_WORD = 5000
-
-
 @dataclass(frozen=True)
 class Affiliation:
     """What a printed affiliation says, as read."""
@@ -65,74 +62,30 @@ class Affiliation:
 
 
 @cache
+def _names() -> dict[str, dict[str, str]]:
+    # Precomputed from pycountry, countryinfo and countrystatecity by places/build.py.
+    return places.load()
+
+
 def _countries() -> dict[str, str]:
-    """Country names (official, common, short) -> the common name used throughout."""
-    import pycountry
-
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        common = getattr(country, "common_name", None) or country.name
-        for name in {country.name, common, getattr(country, "official_name", common)}:
-            names[name.casefold()] = common
-    return names
+    """Country names (official, common, short), case-folded -> the common name used throughout."""
+    return _names()["countries"]
 
 
-@cache
-def _common_name(alpha2: str) -> str:
-    import pycountry
-
-    country = pycountry.countries.get(alpha_2=alpha2)
-    return (getattr(country, "common_name", None) or country.name) if country else ""
-
-
-@cache
 def _nationalities() -> dict[str, str]:
-    """Demonyms ("Italian") -> country; one shared by several territories goes to the most populous."""
-    import countryinfo
-
-    best: dict[str, tuple[int, str]] = {}
-    for country in countryinfo.all_countries():
-        try:
-            demonym, alpha2, population = country.demonym(), country.iso()["alpha2"], country.population() or 0
-        except (KeyError, TypeError, AttributeError, countryinfo.CountryNotFoundError):
-            continue
-        name = _common_name(alpha2)
-        if demonym and name and population >= best.get(demonym.casefold(), (-1, ""))[0]:
-            best[demonym.casefold()] = (population, name)
-    return {demonym: name for demonym, (_, name) in best.items()}
+    """Demonyms ("italian") -> country; one shared by several territories goes to the most populous."""
+    return _names()["nationalities"]
 
 
-@cache
 def _places() -> dict[str, str]:
-    """Regions and provinces, by their local (pycountry) and English (countrystatecity) names ->
-    country; a name found in several countries says nothing and is left out."""
-    import pycountry
-    from countrystatecity_countries import get_countries, get_states_of_country
-
-    found: dict[str, set[str]] = defaultdict(set)
-    for subdivision in pycountry.subdivisions:
-        found[subdivision.name.casefold()].add(subdivision.country_code)
-    for country in get_countries():
-        for state in get_states_of_country(country.iso2):
-            for name in (state.name, state.native):
-                if name:
-                    found[name.casefold()].add(country.iso2)
-    countries = _countries()
-    places = {}
-    for name, codes in found.items():
-        if len(codes) != 1 or name in countries or len(name) < 4:
-            continue
-        if " " not in name and english_frequency(name) >= _COMMON_WORD:
-            continue  # "Central", "Western", "Capital": an English word before it is a place
-        places[name] = _common_name(next(iter(codes)))
-    return places
+    """Regions and provinces by their local and English names ("toscana", "tuscany") -> country; a
+    name found in several countries, a country's name and a common English word are left out."""
+    return _names()["places"]
 
 
 def warm() -> None:
     """Load the country, nationality and place names (the reader's child process does it once)."""
-    _countries()
-    _nationalities()
-    _places()
+    _names()
 
 
 def country_name(text: str) -> str:

@@ -14,13 +14,19 @@ from django.db import DataError, connection
 from icpermed_kb import themes, write_turns
 from icpermed_kb.themes import load_vocabulary
 
-from .pdf_text import MAX_BYTES
-from .records import RefusedDocument, Report, first_line
+from . import places, words
+from .records import MAX_BYTES, RefusedDocument, Report, first_line
 from .sandbox import parse_in_child
 
-# Besides the file and the database, what an ingestion's outcome depends on (see ingestion_inputs()).
-INGESTION_CODE = (*sorted(Path(__file__).resolve().parent.glob("*.py")), Path(themes.__file__).resolve())
-READER_PACKAGES = ("PyMuPDF", "pyspellchecker", "pycountry")
+# Besides the file and the database, what an ingestion's outcome depends on (see ingestion_inputs()):
+# the ingestion's code, the word sets and place names the parser consults and the theme rules' code.
+INGESTION_CODE = (
+    *sorted(Path(__file__).resolve().parent.glob("*.py")),
+    *words.FILES,
+    places.FILE,
+    Path(themes.__file__).resolve(),
+)
+READER_PACKAGES = ("PyMuPDF",)
 
 
 class IngestionBusy(Exception):
@@ -114,7 +120,7 @@ def ingest(
 
 
 def ingestion_inputs() -> str:
-    """sha256 of the theme vocabulary, the ingestion code and the PDF reader's and word lists' versions."""
+    """sha256 of the theme vocabulary, the ingestion code, word sets and place names, and the PDF reader's version."""
     digest = hashlib.sha256()
     for path in (Path(settings.THEME_VOCABULARY), *INGESTION_CODE):
         digest.update(f"{path.name}\0{path.stat().st_size}\0".encode())

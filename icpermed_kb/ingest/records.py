@@ -190,6 +190,12 @@ class Report:
         return counts
 
 
+# The largest file and the most pages the reader accepts. Here rather than in pdf_text.py, so the
+# parent process can refuse an oversized file without importing PyMuPDF (only the reader's child does).
+MAX_BYTES = 50_000_000
+MAX_PAGES = 500
+
+
 class RefusedDocument(ValueError):
     """The input cannot be ingested; the message is one line naming the problem."""
 

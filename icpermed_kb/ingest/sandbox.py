@@ -10,9 +10,9 @@ database is written only in the parent, only after the child succeeded.
 
 Why multiprocessing's "forkserver" start method: the child must not inherit the parent's Django
 database connections, threads or locks (plain fork would copy them), and it must start fast — a
-fresh interpreter ("spawn", or a subprocess) pays ~0.3 s to import PyMuPDF and ~4 s to load the
-word lists the parser consults, on every file. The fork server is a clean interpreter started once
-per parent process; it preloads `child` (PyMuPDF, the parser, the word lists) and forks a child per
+fresh interpreter ("spawn", or a subprocess) pays ~0.3 s to import PyMuPDF and load the word sets
+and place names the parser consults, on every file. The fork server is a clean interpreter started
+once per parent process; it preloads `child` (PyMuPDF, the parser, its data) and forks a child per
 file, which starts warm in a few milliseconds. This module itself stays light: the parent never
 imports PyMuPDF through it. As with any spawn/forkserver child, the parent's main script is run
 again (as "__mp_main__") in the child: a script that ingests must guard its entry point with
@@ -203,7 +203,7 @@ def _apply_limits(limits: Limits) -> None:
 
 
 def _address_space_bytes() -> int:
-    """The child's address space at start (interpreter, PyMuPDF, word lists: ~200 MB), 0 if unknown."""
+    """The child's address space at start (interpreter, PyMuPDF, word sets: ~110 MB), 0 if unknown."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:

@@ -3,7 +3,8 @@
 The report uses the same "-" for a line-break hyphen and for a real compound
 ("import-ance" vs "real-world"), so the decision is made from evidence, in this
 order: how the document itself writes the word elsewhere, how it uses the
-prefix elsewhere, then an English word list.
+prefix elsewhere, then a word list (words/: which words are reasonably common, precomputed from
+pyspellchecker's frequency lists).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections import Counter
 from functools import cache, lru_cache
 from itertools import pairwise
 
+from . import words
+
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st",
                             # Unicode hyphens some renderers print for "-" (at line ends, too).
                             "\u2010": "-", "\u2011": "-"})
@@ -22,8 +25,6 @@ _SUFFIXES = ("", "s", "es", "ed", "d", "ing", "al", "ly", "ation", "ations", "er
 # Compounds of the report's domain that no word list knows and that its text may
 # only ever print across a line break.
 KNOWN_COMPOUNDS = frozenset({"in-vitro", "in-vivo", "ospedaliero-universitaria"})
-# Below this count in the word list a joined form is too rare to trust over a compound.
-_MIN_WORD_FREQUENCY = 60
 
 
 @lru_cache(maxsize=1 << 16)
@@ -126,29 +127,23 @@ class Vocabulary:
 
 
 @cache
-def _english() -> dict:
-    from spellchecker import SpellChecker
-
-    return SpellChecker(language=("en", "it", "fr", "es", "de"), distance=1).word_frequency.dictionary
+def _known_words() -> frozenset[str]:
+    return words.load(words.KNOWN)
 
 
 @cache
-def _english_only() -> dict:
-    from spellchecker import SpellChecker
-
-    return SpellChecker(language="en", distance=1).word_frequency.dictionary
+def _common_english_words() -> frozenset[str]:
+    return words.load(words.COMMON_ENGLISH)
 
 
-def english_frequency(word: str) -> int:
-    """How often a (lower-case) word occurs in the English word list's corpus."""
-    return _english_only().get(word, 0)
+def is_common_english(word: str) -> bool:
+    """True for a (lower-case) word that is very common in English ("central", not "tuscany")."""
+    return word in _common_english_words()
 
 
 def is_word(word: str) -> bool:
     """True for a reasonably common English word (or a word of the report's other languages)."""
-    if _english_only().get(word, 0) >= _MIN_WORD_FREQUENCY:
-        return True
-    return len(word) > 3 and _english().get(word, 0) >= _MIN_WORD_FREQUENCY
+    return word in _known_words()
 
 
 def _suspends(left: str, vocabulary: Vocabulary) -> bool:
