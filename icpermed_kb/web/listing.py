@@ -294,7 +294,7 @@ class ListPage:
         self.table = Table(filename, columns, self._rows()) if columns else None
 
     def _rows(self) -> Iterator[dict]:
-        absolute = self.request.build_absolute_uri
+        absolute = representations.absolute_urls(self.request)
         for item in self.listing.queryset:
             yield self.serialize(item, absolute)
 
@@ -309,7 +309,7 @@ class ListPage:
     @cached_property
     def data(self) -> dict:
         """The JSON twin: count, page, links, applied filters, results and facets (and what was not understood)."""
-        page, facets, absolute = self._page, self._facets, self.request.build_absolute_uri
+        page, facets, absolute = self._page, self._facets, representations.absolute_urls(self.request)
 
         def link(number):
             return absolute("?" + self.listing.query_string(page=number))

@@ -2,7 +2,7 @@
 
 A page's data is built from these dicts, and both its HTML template and its JSON twin read that
 data (icpermed_kb/web/pages.py). Functions take prefetched objects and never query: the views
-prepare the QuerySets. URLs are absolute (`absolute` is request.build_absolute_uri).
+prepare the QuerySets. URLs are absolute (`absolute` is absolute_urls(request)).
 """
 
 from __future__ import annotations
@@ -11,7 +11,21 @@ from collections.abc import Callable
 
 from django.urls import reverse
 
-Absolute = Callable[[str], str]  # request.build_absolute_uri
+Absolute = Callable[[str], str]  # request.build_absolute_uri (remembered: absolute_urls)
+
+
+def absolute_urls(request) -> Absolute:
+    """request.build_absolute_uri, remembered for the request: a page names the same session, report and
+    themes once per item, and each costs a URL split and an IRI quoting."""
+    known: dict[str, str] = request.__dict__.setdefault("_absolute_urls", {})
+
+    def absolute(location: str) -> str:
+        url = known.get(location)
+        if url is None:
+            url = known[location] = request.build_absolute_uri(location)
+        return url
+
+    return absolute
 
 
 def pdf_link(absolute: Absolute, report, page: int) -> str:
