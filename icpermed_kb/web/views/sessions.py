@@ -50,7 +50,7 @@ def session_detail(request, report: str, number: str):
         "people": [
             {
                 "role": role.role,
-                "role_label": role.get_role_display(),
+                "role_label": representations.label(role, "role"),
                 "affiliation": role.affiliation,
                 **representations.speaker_brief(role.speaker, absolute),
             }
