@@ -308,7 +308,7 @@ def measure(args) -> dict:
     try:
         answers = {name: worker.ask(op="pick") for name, worker in workers.items()}
         picked = answers["after"]["picked"]
-        measured = pages(picked)
+        measured = [page for page in pages(picked) if not args.pages or any(word in page[0] for word in args.pages)]
         samples = {(name, label): [] for name in trees for label, _, _ in measured}
         for worker in workers.values():  # warm: templates compiled, caches filled, connections open
             for _, _, path in measured:
@@ -449,6 +449,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=10, help="requests per page, tree and round")
     parser.add_argument("--no-http", dest="http", action="store_false", help="only in-process (no gunicorn)")
+    parser.add_argument("--pages", nargs="*", help="only the pages whose label contains one of these words")
     parser.add_argument("--database-url", help="a database to migrate and ingest into (default: a temporary SQLite file)")
     parser.add_argument("--output", default=str(RESULTS), help="where to write the results ('-': print them)")
     args = parser.parse_args()
