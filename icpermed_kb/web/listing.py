@@ -24,7 +24,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
 from icpermed_kb.models import Theme, ThemedItem
-from icpermed_kb.web import representations
+from icpermed_kb.web import page_cache, representations
 from icpermed_kb.web.pages import Column, Table
 
 THEMES = "themes"  # the facet path that counts ThemedItem rows rather than a column
@@ -133,14 +133,16 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        self.choice_lists = self.choices()
+        # Four queries and their compiling on every list page otherwise, for what only a write changes.
+        self.choice_lists = page_cache.derived(f"choices:{type(self).__module__}.{type(self).__qualname__}", self.choices)
         self.data = self.canonical(self.data)
         for name, choices in self.choice_lists.items():
             self.filters[name].extra["choices"] = choices
             self.form.fields[name].choices = choices
 
     def choices(self) -> dict[str, list[tuple[str, str]]]:
-        """The values each choice filter accepts, as (value, label), computed once per request."""
+        """The values each choice filter accepts, as (value, label): derived from the data alone (the
+        same whatever the request), so computed once per data version (page_cache.derived)."""
         return {}
 
     def canonical(self, data) -> QueryDict:
