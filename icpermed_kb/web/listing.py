@@ -133,7 +133,7 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        # Four queries and their compiling on every list page otherwise, for what only a write changes.
+        # Two to four queries (and their compiling) on every list page otherwise, for what only a write changes.
         self.choice_lists = page_cache.derived(f"choices:{type(self).__module__}.{type(self).__qualname__}", self.choices)
         self.data = self.canonical(self.data)
         for name, choices in self.choice_lists.items():
