@@ -26,15 +26,17 @@ average and a fixed pure-Python loop (its time is the machine's speed at that mo
 recorded at the start and the end.
 
 The data: a temporary SQLite file (or --database-url, migrated and ingested in place) holding the
-bundled report; the pages picked as in the load test (the session, talk and speaker with the most
-key messages, the two themes most often found together in that session).
+bundled report; the pages picked by the load test's own PICK (load_test.py: the session, talk and
+speaker with the most key messages, the two themes most often found together in that session).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import http.client
+import io
 import json
 import os
 import platform
@@ -68,23 +70,6 @@ TARGETS = {"talk": 5, "speaker": 5, "session": 8, "list": 8, "search": 8, "home"
 ISSUE_CACHED_MS = 0.8
 CACHED = "talk, from the page cache"
 
-PICK = """
-from collections import Counter
-from itertools import combinations
-from django.db.models import Count
-from sessions.models import KeyMessage, Session, Talk
-from speakers.models import Speaker
-
-session = Session.objects.annotate(n=Count("key_messages")).order_by("-n", "pk").first()
-talk = Talk.objects.annotate(n=Count("key_messages")).order_by("-n", "pk").first()
-speaker = Speaker.objects.annotate(n=Count("talks__key_messages")).order_by("-n", "pk").first()
-pairs = Counter()
-for message in KeyMessage.objects.filter(session=session).prefetch_related("themes"):
-    pairs.update(combinations(sorted(theme.slug for theme in message.themes.all()), 2))
-(themes, _), = pairs.most_common(1)
-picked = {"report": session.report.slug, "session": session.number.lower(), "session_facet": session.facet_value,
-          "talk": talk.pk, "speaker": speaker.slug, "themes": list(themes)}
-"""
 
 
 def pages(picked: dict) -> list[tuple[str, str, str]]:
@@ -153,10 +138,12 @@ def worker(tree: str) -> None:
     serial = 0
     for line in sys.stdin:
         command = json.loads(line)
-        if command["op"] == "pick":
-            scope: dict = {}
-            exec(PICK, scope)
-            answer = {"picked": scope["picked"], "loaders": loaders, "debug": django.conf.settings.DEBUG}
+        if command["op"] == "pick":  # the load test's choice of pages (its PICK prints them)
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                exec(command["code"], {})
+            picked = json.loads(printed.getvalue().split("PICKED ", 1)[1])
+            answer = {"picked": picked, "loaders": loaders, "debug": django.conf.settings.DEBUG}
         elif command["op"] == "measure":
             url, rows = command["url"], []
             with connection.execute_wrapper(timed_execute):
@@ -318,7 +305,9 @@ def measure(args) -> dict:
     workers = {name: Worker(name, tree, environments[name]) for name, tree in trees.items()}
     servers: dict[str, Server] = {}
     try:
-        answers = {name: worker.ask(op="pick") for name, worker in workers.items()}
+        from load_test import PICK  # here, not in a worker: importing it puts this tree on sys.path
+
+        answers = {name: worker.ask(op="pick", code=PICK) for name, worker in workers.items()}
         picked = answers["after"]["picked"]
         measured = [page for page in pages(picked) if not args.pages or page[0] == CACHED or any(word in page[0] for word in args.pages)]
         samples = {(name, label): [] for name in trees for label, _, _ in measured}
