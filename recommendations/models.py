@@ -1,10 +1,10 @@
 """Recommendations: session conclusions, perspectives and the report's conclusion."""
 
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from icpermed_kb import links
 from icpermed_kb.models import ThemedItem, ThemedQuerySet
 from icpermed_kb.models.editable import EDIT_MARKS, Editable, shorten
 from icpermed_kb.models.ordering import NEWEST_REPORT_FIRST
@@ -54,7 +54,7 @@ class Recommendation(Editable):
 
     def get_absolute_url(self):
         """The statement's own page, its permalink."""
-        return reverse("recommendation-detail", args=[self.pk])
+        return links.reverse("recommendation-detail", self.pk)
 
     def in_context_url(self) -> str:
         """The statement where it is printed: its anchor on its session's page."""

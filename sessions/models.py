@@ -4,11 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from icpermed_kb import links
 from icpermed_kb.models import ThemedItem, ThemedQuerySet
 from icpermed_kb.models.editable import EDIT_MARKS, Editable, shorten
 from icpermed_kb.models.ordering import NEWEST_REPORT_FIRST
@@ -160,7 +160,7 @@ class Report(Editable):
         return f"{self.number}{suffix}"
 
     def get_absolute_url(self):
-        return reverse("report-detail", args=[self.slug])
+        return links.reverse("report-detail", self.slug)
 
     def statements(self) -> list[tuple[str, int]]:
         """Every statement of the report as ("key_message" | "recommendation", id) in printed order:
@@ -227,7 +227,7 @@ class Session(Editable):
 
     def get_absolute_url(self):
         """The session's page under its report (needs `report` loaded: select_related it)."""
-        return reverse("session-detail", args=[self.report.slug, self.number.lower()])
+        return links.reverse("session-detail", self.report.slug, self.number.lower())
 
     @property
     def facet_value(self) -> str:
@@ -261,7 +261,7 @@ class Talk(Editable):
         return f"{self.speaker}: {self.title or 'talk'}"
 
     def get_absolute_url(self):
-        return reverse("talk-detail", args=[self.pk])
+        return links.reverse("talk-detail", self.pk)
 
 
 class KeyMessage(Editable):
@@ -310,9 +310,9 @@ class KeyMessage(Editable):
 
     def get_absolute_url(self):
         """The statement's own page, its permalink."""
-        return reverse("keymessage-detail", args=[self.pk])
+        return links.reverse("keymessage-detail", self.pk)
 
     def in_context_url(self) -> str:
         """The statement where it is printed: its anchor on the talk page, or on the session page for panel items."""
-        page = reverse("talk-detail", args=[self.talk_id]) if self.talk_id else self.session.get_absolute_url()
+        page = links.reverse("talk-detail", self.talk_id) if self.talk_id else self.session.get_absolute_url()
         return f"{page}#{self.anchor}"

@@ -2,9 +2,9 @@
 
 from django.db import models
 from django.db.models import Count, Prefetch
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from icpermed_kb import links
 from icpermed_kb.models.editable import EDIT_MARKS, Editable
 
 
@@ -56,7 +56,7 @@ class Speaker(Editable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("speaker-detail", args=[self.slug])
+        return links.reverse("speaker-detail", self.slug)
 
 
 class SessionRole(Editable):

@@ -7,9 +7,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.signals import post_delete
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.models import GenericTaggedItemBase, TagBase
+
+from icpermed_kb import links
 
 from .editable import EDIT_MARKS, Editable
 
@@ -69,7 +70,7 @@ class Theme(Editable, TagBase):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("theme-detail", args=[self.slug])
+        return links.reverse("theme-detail", self.slug)
 
 
 class ThemedItem(GenericTaggedItemBase):

@@ -24,7 +24,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
 from icpermed_kb.models import Theme, ThemedItem
-from icpermed_kb.web import representations
+from icpermed_kb.web import page_cache, representations
 from icpermed_kb.web.pages import Column, Table
 
 THEMES = "themes"  # the facet path that counts ThemedItem rows rather than a column
@@ -133,14 +133,16 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        self.choice_lists = self.choices()
+        # Two to four queries (and their compiling) on every list page otherwise, for what only a write changes.
+        self.choice_lists = page_cache.derived(f"choices:{type(self).__module__}.{type(self).__qualname__}", self.choices)
         self.data = self.canonical(self.data)
         for name, choices in self.choice_lists.items():
             self.filters[name].extra["choices"] = choices
             self.form.fields[name].choices = choices
 
     def choices(self) -> dict[str, list[tuple[str, str]]]:
-        """The values each choice filter accepts, as (value, label), computed once per request."""
+        """The values each choice filter accepts, as (value, label): derived from the data alone (the
+        same whatever the request), so computed once per data version (page_cache.derived)."""
         return {}
 
     def canonical(self, data) -> QueryDict:
@@ -236,8 +238,12 @@ class FacetedListing(FilteredList):
 
         The same as FilterSet.filter_queryset with that filter's value left out (each field is
         validated on its own, so the others' cleaned values are the same): no second FilterSet,
-        whose construction deep-copies every filter and builds and validates a form again.
+        whose construction deep-copies every filter and builds and validates a form again. A facet
+        whose own filter is not applied counts the results themselves (the filters are not applied
+        a second time: compiling them is most of a facet's cost).
         """
+        if not self.cleaned(lifted):
+            return self.queryset
         queryset = self.base_queryset.all()
         for name, value in self.filterset.form.cleaned_data.items():
             if name != lifted:
@@ -294,7 +300,7 @@ class ListPage:
         self.table = Table(filename, columns, self._rows()) if columns else None
 
     def _rows(self) -> Iterator[dict]:
-        absolute = self.request.build_absolute_uri
+        absolute = representations.absolute_urls(self.request)
         for item in self.listing.queryset:
             yield self.serialize(item, absolute)
 
@@ -309,7 +315,7 @@ class ListPage:
     @cached_property
     def data(self) -> dict:
         """The JSON twin: count, page, links, applied filters, results and facets (and what was not understood)."""
-        page, facets, absolute = self._page, self._facets, self.request.build_absolute_uri
+        page, facets, absolute = self._page, self._facets, representations.absolute_urls(self.request)
 
         def link(number):
             return absolute("?" + self.listing.query_string(page=number))

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.core.cache import caches
 from django.http import HttpResponse
@@ -41,6 +43,7 @@ except ImportError:  # pragma: no cover - redis is a dependency; without it only
     CACHE_DOWN = (OSError,)
 
 _last_token: str | None = None  # the data version this process read last
+_page_token: ContextVar[str | None] = ContextVar("page_token", default=None)  # the page being rendered's
 
 
 def cached_page(view):
@@ -63,12 +66,36 @@ def cached_page(view):
         stored = _cache_get(key)
         if stored is not None:
             return _response(stored)
-        response = view(request, *args, **kwargs)
+        reset = _page_token.set(token)
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            _page_token.reset(reset)
         if _storable(response):
             _cache_set(key, (response.status_code, list(response.items()), response.content))
         return response
 
     return wrapper
+
+
+def derived[T](key: str, build: Callable[[], T]) -> T:
+    """What `build` derives from the data alone (a filter's choices), computed once per data version.
+
+    While a cached page renders, its data version is known: the first page to ask computes and
+    stores the answer in the page cache beside the pages, under that version; every later page of
+    the same version reuses it (a copy: the cache pickles). A write changes the version, and the
+    next page computes afresh; clearing the page cache clears these too. Outside a page, or before
+    the data version exists, `build` runs every time. Safe for the same reason as the pages.
+    """
+    token = _page_token.get()
+    if token is None:
+        return build()
+    cache_key = f"derived:{token}:{key}"
+    value = _cache_get(cache_key)
+    if value is None:
+        value = build()
+        _cache_set(cache_key, value)
+    return value
 
 
 def _page_key(token: str, request) -> str:

@@ -2,23 +2,85 @@
 
 A page's data is built from these dicts, and both its HTML template and its JSON twin read that
 data (icpermed_kb/web/pages.py). Functions take prefetched objects and never query: the views
-prepare the QuerySets. URLs are absolute (`absolute` is request.build_absolute_uri).
+prepare the QuerySets. URLs are absolute (`absolute` is absolute_urls(request)).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
-from django.urls import reverse
+from icpermed_kb import links
 
-Absolute = Callable[[str], str]  # request.build_absolute_uri
+Absolute = Callable[[str], str]  # request.build_absolute_uri (remembered: absolute_urls)
+
+
+class AbsoluteUrls:
+    """request.build_absolute_uri, remembered for one request, with the briefs built from it.
+
+    A page names the same session, report, speaker and themes once per item: each URL is made
+    absolute once (a URL split and an IRI quoting each time otherwise), and each brief is built
+    once and shared by every item that names it (the dicts are read, never changed).
+    """
+
+    def __init__(self, request):
+        self.request = request
+        self.urls: dict[str, str] = {}
+        self.briefs: dict[tuple, dict] = {}
+
+    def __call__(self, location: str) -> str:
+        url = self.urls.get(location)
+        if url is None:
+            url = self.urls[location] = self.request.build_absolute_uri(location)
+        return url
+
+
+def absolute_urls(request) -> AbsoluteUrls:
+    """The request's AbsoluteUrls (one per request, however many times it is asked for)."""
+    known = request.__dict__.get("_absolute_urls")
+    if known is None:
+        known = request.__dict__["_absolute_urls"] = AbsoluteUrls(request)
+    return known
+
+
+def remembered(kind: str):
+    """Decorate a brief builder (item, absolute) -> dict: built once per item (by primary key) and request
+    when `absolute` is an AbsoluteUrls, so every item naming it shares the one dict."""
+
+    def decorator(build: Callable) -> Callable:
+        @functools.wraps(build)
+        def brief(item, absolute: Absolute):
+            briefs = getattr(absolute, "briefs", None)
+            if briefs is None or item is None or item.pk is None:
+                return build(item, absolute)
+            key = (kind, item.pk)
+            found = briefs.get(key)
+            if found is None:
+                found = briefs[key] = build(item, absolute)
+            return found
+
+        return brief
+
+    return decorator
+
+
+@functools.cache
+def _labels(model, field: str) -> dict:
+    return {str(value): str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
+def label(item, field: str = "kind") -> str:
+    """What get_<field>_display() gives, from a dictionary made once per model (Django's rebuilds its choices each call)."""
+    value = getattr(item, field)
+    return _labels(type(item), field).get(str(value), value)
 
 
 def pdf_link(absolute: Absolute, report, page: int) -> str:
     """The report's PDF opened at a page."""
-    return absolute(reverse("report-pdf", args=[report.slug])) + f"#page={page}"
+    return absolute(links.reverse("report-pdf", report.slug)) + f"#page={page}"
 
 
+@remembered("report")
 def report_brief(item, absolute: Absolute) -> dict:
     """Which report: enough to name it and link to it."""
     return {
@@ -33,6 +95,7 @@ def report_brief(item, absolute: Absolute) -> dict:
     }
 
 
+@remembered("theme")
 def theme_brief(theme, absolute: Absolute) -> dict:
     return {"slug": theme.slug, "name": theme.name, "url": absolute(theme.get_absolute_url())}
 
@@ -42,6 +105,7 @@ def themes(item, absolute: Absolute) -> list[dict]:
     return [theme_brief(theme, absolute) for theme in item.theme_list]
 
 
+@remembered("speaker")
 def speaker_brief(speaker, absolute: Absolute) -> dict | None:
     if speaker is None:
         return None
@@ -57,13 +121,14 @@ def speaker_brief(speaker, absolute: Absolute) -> dict | None:
     }
 
 
+@remembered("session")
 def session_brief(session, absolute: Absolute) -> dict:
     """A session and its report; needs session.report loaded."""
     return {
         "number": session.number,
         "title": session.title,
         "kind": session.kind,
-        "kind_label": session.get_kind_display(),
+        "kind_label": label(session),
         "url": absolute(session.get_absolute_url()),
         "report": report_brief(session.report, absolute),
     }
@@ -77,7 +142,7 @@ def report(item, absolute: Absolute) -> dict:
         "start_date": item.start_date.isoformat(),
         "end_date": item.end_date.isoformat(),
         "pages": item.page_count,
-        "pdf": absolute(reverse("report-pdf", args=[item.slug])),
+        "pdf": absolute(links.reverse("report-pdf", item.slug)),
     }
 
 
@@ -88,7 +153,7 @@ def key_message(item, absolute: Absolute) -> dict:
         "type": "key_message",
         "id": item.id,
         "kind": item.kind,
-        "kind_label": item.get_kind_display(),
+        "kind_label": label(item),
         "group": item.group,
         "text": item.text,
         "session": session_brief(item.session, absolute),
@@ -108,7 +173,7 @@ def recommendation(item, absolute: Absolute) -> dict:
         "type": "recommendation",
         "id": item.id,
         "kind": item.kind,
-        "kind_label": item.get_kind_display(),
+        "kind_label": label(item),
         "lead": item.lead,
         "text": item.text,
         "session": session_brief(item.session, absolute),
@@ -142,7 +207,7 @@ def role(item, absolute: Absolute) -> dict:
     """A person's role in a session; needs the session loaded."""
     return {
         "role": item.role,
-        "role_label": item.get_role_display(),
+        "role_label": label(item, "role"),
         "session": session_brief(item.session, absolute),
         "affiliation": item.affiliation,
     }
@@ -161,7 +226,7 @@ def theme(item, absolute: Absolute) -> dict:
     return {
         **theme_brief(item, absolute),
         "group": item.group,
-        "group_label": item.get_group_display(),
+        "group_label": label(item, "group"),
         "description": item.description,
     }
 
@@ -188,7 +253,7 @@ def search_hit(result, absolute: Absolute) -> dict:
         "snippet": result.snippet,  # escaped, then marked by the engine: safe to show as it is
         "context": result.context,  # where the query matched, when not in the item's own text (marked likewise)
         "kind": item.kind,
-        "kind_label": item.get_kind_display(),
+        "kind_label": label(item),
         "session": session_brief(item.session, absolute),
         "speaker": speaker_brief(speaker, absolute),
         "themes": themes(item, absolute),

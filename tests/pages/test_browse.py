@@ -4,6 +4,7 @@ import csv
 import io
 import re
 from collections import Counter
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
@@ -169,6 +170,16 @@ def test_session_page_shows_people_talks_messages_and_provenance(client, kb):
     assert Counter(map(int, pages)) == Counter(
         [session.page, *(t.page for t in session.talks.all()), *(m.page for m in messages), *(r.page for r in recommendations)]
     )
+
+
+def test_session_page_title_is_text_and_its_divisions_close(client, kb):
+    """The title block held two stray "</div>" (shown in the browser's tab; the breadcrumbs' block
+    closed the page's column before the content): the title is the session's, every <div> closes."""
+    session = Session.objects.get(report=kb, number="V")
+    html = client.get("/reports/2023-siena/sessions/v/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert unescape(title) == f"V. {session.title} · ICPerMed workshop knowledge base"
+    assert len(re.findall(r"<div[\s>]", html)) == html.count("</div>")
 
 
 def test_talk_page_and_its_json_twin(client, kb):

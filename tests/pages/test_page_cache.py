@@ -83,6 +83,28 @@ def test_every_kind_of_write_shows_on_the_next_request(client, built, write):
     assert after != before
 
 
+def speaker_choices(client, url: str) -> list[str]:
+    return [value["label"] for value in client.get(url).json()["facets"]["speaker"]]
+
+
+def test_a_lists_filter_choices_are_read_once_per_data_version(client, built):
+    """The key-message list's choices (speakers, countries, reports and sessions, themes: four queries)
+    are derived once per data version: another list page of the same version reads none of them and
+    shows what a fresh rendering shows; after a write they are read again."""
+    first = served_queries(client, "/key-messages/")
+    assert served_queries(client, "/key-messages/?kind=presentation") == first - 4
+    reused = client.get("/key-messages/?kind=panel").content
+    caches[PAGE_CACHE].clear()  # the page and the choices with it
+    assert client.get("/key-messages/?kind=panel").content == reused
+    old_name, names = built.speakers[0].name, speaker_choices(client, "/key-messages.json")
+    assert old_name in names
+    save_fields(built.speakers[0], name="Zoe Renamed")  # last in name order
+    assert speaker_choices(client, "/key-messages.json?kind=presentation") == [
+        *(name for name in names if name != old_name),
+        "Zoe Renamed",
+    ]
+
+
 def test_a_rolled_back_write_keeps_the_cached_pages(client, built):
     url = built.talks[0].get_absolute_url()
     client.get(url)

@@ -134,7 +134,7 @@ def report_with_counts(report: Report, absolute) -> dict:
 @page_view("html", "json")
 def home(request):
     """The series: every report, newest first, with counts, and how often each theme came up in each."""
-    absolute = request.build_absolute_uri
+    absolute = representations.absolute_urls(request)
     reports = list(Report.objects.with_counts().newest_first())
     themes = list(Theme.objects.in_vocabulary_order())
     by_report = theme_reports(themes, reports, absolute)
@@ -157,7 +157,7 @@ def report_detail(request, report: str):
     """One report: its sessions in order with counts, its themes and a themes × sessions grid."""
     found = report_or_404(report)
     crumbs = [(found.title, None)]
-    return Page(report_page_data(found, request.build_absolute_uri), "sessions/report_detail.html", chrome={"crumbs": crumbs})
+    return Page(report_page_data(found, representations.absolute_urls(request)), "sessions/report_detail.html", chrome={"crumbs": crumbs})
 
 
 def report_pdf(request, report: str) -> FileResponse:

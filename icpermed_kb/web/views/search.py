@@ -42,7 +42,7 @@ def search(request):
         "query": results.query,
         "partial": results.partial,
         "suggestion": results.suggestion(),
-        "themes": themes_named(results.query, request.build_absolute_uri),
+        "themes": themes_named(results.query, representations.absolute_urls(request)),
     }
     if not results.query:  # what to type, before anything is typed
         search_url = request.build_absolute_uri(reverse("search"))

@@ -19,7 +19,7 @@ def report_crumbs(report, *more) -> list[tuple[str, str | None]]:
 def session_list(request, report: str):
     """Every session of a report in order, with counts."""
     found = report_or_404(report)
-    absolute = request.build_absolute_uri
+    absolute = representations.absolute_urls(request)
     sessions = list(Session.objects.of_report(found).select_related("report").with_counts().in_report_order())
     data = {
         "report": representations.report(found, absolute),
@@ -40,7 +40,7 @@ def session_detail(request, report: str, number: str):
         item.session = session  # already loaded: permalinks need its number, not a query per item
     for item in session.panel_items:
         item.talk = None  # a panel item has no talk: skip the lookup
-    absolute = request.build_absolute_uri
+    absolute = representations.absolute_urls(request)
     data = {
         **representations.session_brief(session, absolute),
         "aim": session.aim,
@@ -50,7 +50,7 @@ def session_detail(request, report: str, number: str):
         "people": [
             {
                 "role": role.role,
-                "role_label": role.get_role_display(),
+                "role_label": representations.label(role, "role"),
                 "affiliation": role.affiliation,
                 **representations.speaker_brief(role.speaker, absolute),
             }
@@ -81,5 +81,5 @@ def talk_detail(request, pk: int):
         (f"{session.number}. {session.title}", session.get_absolute_url()),
         (talk.title or f"Talk by {talk.speaker.name}", None),
     )
-    data = representations.talk(talk, request.build_absolute_uri, messages)
+    data = representations.talk(talk, representations.absolute_urls(request), messages)
     return Page(data, "sessions/talk_detail.html", chrome={"crumbs": crumbs})

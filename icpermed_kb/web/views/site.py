@@ -5,7 +5,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 
 from icpermed_kb.export import export_knowledge_base
-from icpermed_kb.web import outage
+from icpermed_kb.web import outage, representations
 from icpermed_kb.web.page_cache import cached_page
 from icpermed_kb.web.pages import json_response
 
@@ -13,7 +13,7 @@ from icpermed_kb.web.pages import json_response
 @cached_page
 def export_json(request):
     """The whole knowledge base as JSON (the export_kb command's shape), for download."""
-    response = json_response(export_knowledge_base(request.build_absolute_uri))
+    response = json_response(export_knowledge_base(representations.absolute_urls(request)))
     response["Content-Disposition"] = 'inline; filename="icpermed-kb-export.json"'
     return response
 

@@ -36,7 +36,7 @@ def speaker_detail(request, slug: str):
     for message in messages:
         message.talk = talk_by_id[message.talk_id]
         messages_by_talk[message.talk_id].append(message)
-    absolute = request.build_absolute_uri
+    absolute = representations.absolute_urls(request)
     data = {
         **representations.speaker(speaker, absolute),
         "key_message_count": len(messages),

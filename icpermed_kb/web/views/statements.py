@@ -106,7 +106,7 @@ def shared_theme_counts(messages, recommendations, own_themes: set[int]) -> dict
 
 
 def statement_page(request, item, kind: str) -> Page:
-    absolute = request.build_absolute_uri
+    absolute = representations.absolute_urls(request)
     data = representations.key_message(item, absolute) if kind == "key_message" else representations.recommendation(item, absolute)
     report = item.session.report
     sequence = report.statements()

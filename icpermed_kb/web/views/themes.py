@@ -22,7 +22,7 @@ def all_themed_items() -> list:
 @page_view("html", "json")
 def theme_list(request):
     """The theme vocabulary by group: how many items carry each theme, and how often in each report."""
-    absolute = request.build_absolute_uri
+    absolute = representations.absolute_urls(request)
     reports = list(Report.objects.newest_first())
     themes = sorted(Theme.objects.with_item_counts(*all_themed_items()), key=lambda theme: GROUP_ORDER[theme.group])
     by_report = theme_reports(themes, reports, absolute)
@@ -55,7 +55,7 @@ def sessions_of(talks: list, key_messages: list, recommendations: list, absolute
 def theme_detail(request, slug: str):
     """Everything tagged with one theme, report by report and session by session, and how often in each report."""
     theme = get_object_or_404(Theme, slug=slug)
-    absolute = request.build_absolute_uri
+    absolute = representations.absolute_urls(request)
     reports = list(Report.objects.newest_first())
     talks = list(Talk.objects.tagged(theme).for_display().in_report_order())
     messages = list(KeyMessage.objects.tagged(theme).for_listing())
