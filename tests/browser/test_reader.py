@@ -45,6 +45,13 @@ def test_a_statement_page_on_a_phone(ingested_site, phone_page):
     overflow = phone_page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     screenshot(phone_page, "statement-phone")
     assert overflow <= 0
+    # The citation ends with the permalink, one unbreakable word that grows with the site's address and
+    # the id (PostgreSQL's ids run on across tests): a long one must wrap, not widen the page.
+    phone_page.evaluate(
+        "() => { const c = document.querySelector('.citation');"
+        " c.textContent += ' https://knowledge-base.example.org/recommendations/1234567890/'; }"
+    )
+    assert phone_page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert_accessible(phone_page)
 
 
