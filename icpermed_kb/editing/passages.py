@@ -120,9 +120,9 @@ class PrintedPassageMixin:
         boxes = [box for box in printed_boxes(obj) if box["page"] == page]
         if not boxes:
             raise Http404(f"This {self.opts.verbose_name} is not printed on page {page}")
-        from sessions.models import ReportFile
-
-        stored = ReportFile.objects.filter(report_id=self.report_of(obj).pk)
+        report = self.report_of(obj)
+        # The report's stored PDF, through its reverse relation (`file`), so that this layer names no data app.
+        stored = report._meta.get_field("file").related_model.objects.filter(report_id=report.pk)
         sha256 = stored.values_list("sha256", flat=True).first()
         if sha256 is None:
             raise Http404("The report's PDF is not stored")
