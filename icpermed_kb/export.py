@@ -46,7 +46,8 @@ def _themes_by_item() -> dict[tuple[int, int], list[tuple[str, str]]]:
     return themes
 
 
-def _speaker(speaker, absolute) -> dict:
+def speaker_record(speaker, absolute) -> dict:
+    """A person as every JSON shows them: name, slug, position, organisation, country (and which were inferred), page."""
     return {
         "name": speaker.name,
         "slug": speaker.slug,
@@ -97,14 +98,14 @@ def _report(report: Report, themes, absolute) -> dict:
                 "aim": session.aim,
                 "paragraphs": session.paragraphs,
                 "people": [
-                    {**_speaker(role.speaker, absolute), "affiliation": role.affiliation, "role": role.role}
+                    {**speaker_record(role.speaker, absolute), "affiliation": role.affiliation, "role": role.role}
                     for role in session.roles.all()
                 ],
                 "talks": [
                     {
                         "id": talk.id,
                         "url": absolute(talk.get_absolute_url()),
-                        "speaker": _speaker(talk.speaker, absolute),
+                        "speaker": speaker_record(talk.speaker, absolute),
                         "title": talk.title,
                         "topic": talk.topic,
                         "page": talk.page,

@@ -12,7 +12,7 @@ from django.db import connections
 from django.db.models import F
 from django.utils.safestring import SafeString, mark_safe
 
-from .index import KEY_MESSAGE, RECOMMENDATION, TYPES, item_of
+from .index import FACETS, KEY_MESSAGE, RECOMMENDATION, TYPES, item_of
 from .query import MAX_LENGTH, Query, parse
 from .snippets import render
 from .text import STOP_WORDS, clean, similarity, stem, words
@@ -38,7 +38,6 @@ class Hit:
 
 Restriction = tuple[str, list]
 
-FACETS = ("report", "session", "kind", "speaker", "country")  # SearchFacets' columns, as the filters spell them
 
 
 @dataclass(frozen=True)

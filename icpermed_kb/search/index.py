@@ -22,6 +22,7 @@ from .schema import FIELDS
 from .text import analyse, analyse_repeated
 
 KEY_MESSAGE, RECOMMENDATION = "key_message", "recommendation"
+FACETS = ("report", "session", "kind", "speaker", "country")  # SearchFacets' columns, as the search filters spell them
 TYPES = (KEY_MESSAGE, RECOMMENDATION)
 BATCH = 500
 
@@ -213,9 +214,6 @@ def _apply_batch(batch: list[Key], using: str, models: Models) -> None:
     ]
     gone = [indexed[key] for key in indexed.keys() - current.keys()]
     _write(models, using, changed, gone, indexed)
-
-
-FACETS = ("report", "session", "kind", "speaker", "country")
 
 
 def _fields(document: Document) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable
 
 from icpermed_kb import links
+from icpermed_kb.export import speaker_record
 
 Absolute = Callable[[str], str]  # request.build_absolute_uri (remembered: absolute_urls)
 
@@ -107,18 +108,7 @@ def themes(item, absolute: Absolute) -> list[dict]:
 
 @remembered("speaker")
 def speaker_brief(speaker, absolute: Absolute) -> dict | None:
-    if speaker is None:
-        return None
-    return {
-        "name": speaker.name,
-        "slug": speaker.slug,
-        "position": speaker.position,
-        "organisation": speaker.organisation,
-        "organisation_inferred": speaker.organisation_inferred,
-        "country": speaker.country,
-        "country_inferred": speaker.country_inferred,
-        "url": absolute(speaker.get_absolute_url()),
-    }
+    return None if speaker is None else speaker_record(speaker, absolute)
 
 
 @remembered("session")
