@@ -72,6 +72,11 @@ class Limits:
         return f"parsing needed more than {self.memory_mb} MB of memory"
 
 
+def start_reader() -> None:
+    """Start the fork server now, so that its warm-up (PyMuPDF, the parser's data: ~0.4 s) runs while the caller goes on."""
+    _context()
+
+
 def parse_in_child(data: bytes, limits: Limits | None = None) -> Report:
     """PDF bytes -> Report, read and parsed in a child process; RefusedDocument for anything else."""
     return run_in_child(PARSE_TARGET, data, limits or Limits.from_settings())

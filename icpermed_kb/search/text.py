@@ -19,12 +19,12 @@ import threading
 import unicodedata
 from functools import lru_cache
 
-import snowballstemmer
+import Stemmer  # PyStemmer: libstemmer, Snowball's C stemmers
 
 MAX_WORD = 64  # longer runs of letters are not words (and PostgreSQL refuses lexemes over 2 KB)
 
 _WORD = re.compile(r"[^\W_]+")
-# A Snowball stemmer keeps its working state on the instance, so two threads stemming at once (gunicorn's
+# A stemmer keeps its working state on the instance, so two threads stemming at once (gunicorn's
 # gthread workers) corrupt each other's words: one stemmer per thread.
 _STEMMERS = threading.local()
 
@@ -131,7 +131,7 @@ def stem(word: str) -> str:
     """The index lexeme of a folded word: its Snowball English stem ("regulators" -> "regul")."""
     stemmer = getattr(_STEMMERS, "english", None)
     if stemmer is None:
-        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+        stemmer = _STEMMERS.english = Stemmer.Stemmer("english", 0)  # no cache of its own: stem() keeps one
     return stemmer.stemWord(word) or word
 
 
