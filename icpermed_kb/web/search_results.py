@@ -126,8 +126,11 @@ class SearchResults(FilteredList):
 
     def _load(self, results: Iterable[Result]) -> None:
         results = list(results)
-        messages = KeyMessage.objects.filter(id__in=[r.id for r in results if r.type == "key_message"]).for_listing()
-        recommendations = Recommendation.objects.filter(id__in=[r.id for r in results if r.type == "recommendation"]).for_listing()
+        # In no order: the ranking orders them (the lists' report order costs 3 ms to compile here).
+        messages = KeyMessage.objects.filter(id__in=[r.id for r in results if r.type == "key_message"]).for_listing().order_by()
+        recommendations = (
+            Recommendation.objects.filter(id__in=[r.id for r in results if r.type == "recommendation"]).for_listing().order_by()
+        )
         items = {("key_message", item.id): item for item in messages}
         items |= {("recommendation", item.id): item for item in recommendations}
         for result in results:

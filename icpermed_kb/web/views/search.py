@@ -7,6 +7,7 @@ from django.urls import reverse
 from icpermed_kb.models import Theme
 from icpermed_kb.themes import ThemeRule, themes_for_query
 from icpermed_kb.web import representations
+from icpermed_kb.web import page_cache
 from icpermed_kb.web.listing import ListPage
 from icpermed_kb.web.pages import page_view
 from icpermed_kb.web.search_results import SearchResults
@@ -17,10 +18,15 @@ from sessions.models import KeyMessage
 EXAMPLES = ["IVDR", "digital twins", '"real-world data"', "reimbursement -genomic", "data sharing OR privacy"]
 
 
+def statement_counts_by_theme() -> list[Theme]:
+    """Every theme, with how many key messages and recommendations carry it (`item_count`)."""
+    return list(Theme.objects.with_item_counts(KeyMessage.objects.all(), Recommendation.objects.all()))
+
+
 def themes_named(query: str, absolute) -> list[dict]:
     """The themes the query names (by name or matching rule), with how many statements carry each;
     before a query, every theme that tags something, to start from."""
-    themes = list(Theme.objects.with_item_counts(KeyMessage.objects.all(), Recommendation.objects.all()))
+    themes = page_cache.derived("search:theme-counts", statement_counts_by_theme)
     rules = [
         ThemeRule(name=theme.name, slug=theme.slug, group=theme.group, description=theme.description, patterns=tuple(theme.patterns))
         for theme in themes
