@@ -150,7 +150,7 @@ def analyse(text: str) -> tuple[str, frozenset[str]]:
     # words() without the spans (findall is twice as fast as finditer, and a rebuild reads every text)
     found = [word for run in _WORD.findall(clean(text)) if len(run) <= MAX_WORD and (word := fold(run))]
     return " ".join(map(stem, found)), frozenset(
-        word for word in found if 3 <= len(word) <= 32 and not word.isdigit()
+        word for word in set(found) if 3 <= len(word) <= 32 and not word.isdigit()  # each word checked once
     )
 
 

@@ -139,6 +139,38 @@ def test_rebuild_gives_what_the_signals_gave(ingested):
 
 
 @pytest.mark.django_db
+def test_after_a_rebuild_the_index_follows_edits(kb, engine):
+    """On SQLite a rebuild drops the FTS triggers and indexes once at the end: they must be back."""
+    message = kb.message("Written before the rebuild.")
+    assert index.rebuild() == 1
+    assert [hit.id for hit in engine.search("before")] == [message.id]
+    message.text = "Edited after the rebuild."
+    message.save()
+    assert engine.search("before") == []
+    assert [hit.id for hit in engine.search("edited")] == [message.id]
+    other = kb.message("Added after the rebuild.")
+    assert [hit.id for hit in engine.search("added")] == [other.id]
+
+
+@pytest.mark.django_db
+def test_a_failed_rebuild_changes_nothing(kb, engine, monkeypatch):
+    message = kb.message("Kept through the failed rebuild.")
+
+    def failing_write(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(index, "_write", failing_write)  # after the documents were deleted, before any is written
+    with pytest.raises(RuntimeError, match="disk full"):
+        index.rebuild()
+    monkeypatch.undo()
+    assert [hit.id for hit in engine.search("kept")] == [message.id]
+    message.text = "Changed after the failed rebuild."
+    message.save()
+    assert engine.search("kept") == []
+    assert [hit.id for hit in engine.search("changed")] == [message.id]
+
+
+@pytest.mark.django_db
 def test_the_migration_builds_the_index_from_existing_items(kb, engine):
     message = kb.message("Indexed by the migration.")
     SearchDocument.objects.all().delete()
