@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from icpermed_kb.models import Theme
 from icpermed_kb.themes import ThemeRule, themes_for_query
-from icpermed_kb.web import representations
-from icpermed_kb.web import page_cache
+from icpermed_kb.web import page_cache, representations
 from icpermed_kb.web.listing import ListPage
 from icpermed_kb.web.pages import page_view
 from icpermed_kb.web.search_results import SearchResults
