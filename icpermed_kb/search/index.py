@@ -250,8 +250,10 @@ def _write(models: Models, using: str, changed: list[Document], gone: list[Docum
                 # row as an insert or an update, as they would see the ORM's.
                 rows = [getattr(document, part) for document in changed]
                 # One statement per batch, not per row: PostgreSQL's statistics triggers run per statement.
-                for start in range(0, len(rows), BATCH):
-                    batch = rows[start : start + BATCH]
+                # At most as many parameters as the database takes (SQLite's limit is set when it is built).
+                size = min(BATCH, (connection.features.max_query_params or BATCH * len(columns)) // len(columns))
+                for start in range(0, len(rows), size):
+                    batch = rows[start : start + size]
                     sql = _upsert_sql(connection, model._meta.db_table, columns, len(batch))
                     cursor.execute(sql, [value for row in batch for value in row])
             if gone:

@@ -153,6 +153,19 @@ def test_after_a_rebuild_the_index_follows_edits(kb, engine):
 
 
 @pytest.mark.django_db
+def test_index_writes_stay_within_the_databases_parameter_limit(kb, engine, monkeypatch):
+    messages = [kb.message(f"Message {number} about the limit.") for number in range(5)]
+    # Two rows' worth of parameters. A property on SQLite, a (cached) attribute on PostgreSQL.
+    monkeypatch.setattr(type(connection.features), "max_query_params", 2 * len(index.TEXT_COLUMNS))
+    monkeypatch.delitem(vars(connection.features), "max_query_params", raising=False)
+    with CaptureQueriesContext(connection) as queries:
+        assert index.rebuild() == 5
+    writes = [query["sql"] for query in queries.captured_queries if query["sql"].startswith('INSERT INTO "core_searchdocument"')]
+    assert [sql.count("), (") + 1 for sql in writes] == [2, 2, 1]
+    assert sorted(hit.id for hit in engine.search("limit")) == sorted(message.id for message in messages)
+
+
+@pytest.mark.django_db
 def test_a_failed_rebuild_changes_nothing(kb, engine, monkeypatch):
     message = kb.message("Kept through the failed rebuild.")
 
