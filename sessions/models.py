@@ -159,6 +159,10 @@ class Report(Editable):
         suffix = "th" if 10 <= self.number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(self.number % 10, "th")
         return f"{self.number}{suffix}"
 
+    def stored_pdf_sha256(self) -> str | None:
+        """The SHA-256 of the PDF stored for this report (None if none is), without reading the file itself."""
+        return ReportFile.objects.filter(report_id=self.pk).values_list("sha256", flat=True).first()
+
     def get_absolute_url(self):
         return links.reverse("report-detail", self.slug)
 

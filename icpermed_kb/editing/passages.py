@@ -121,9 +121,7 @@ class PrintedPassageMixin:
         if not boxes:
             raise Http404(f"This {self.opts.verbose_name} is not printed on page {page}")
         report = self.report_of(obj)
-        # The report's stored PDF, through its reverse relation (`file`), so that this layer names no data app.
-        stored = report._meta.get_field("file").related_model.objects.filter(report_id=report.pk)
-        sha256 = stored.values_list("sha256", flat=True).first()
+        sha256 = report.stored_pdf_sha256()
         if sha256 is None:
             raise Http404("The report's PDF is not stored")
         from icpermed_kb.ingest import pdf_text  # PyMuPDF: loaded only once an editor asks for a passage
@@ -132,7 +130,7 @@ class PrintedPassageMixin:
         key = f"printed-passage:{digest.hexdigest()}"
         png = cache.get(key)
         if png is None:
-            content = stored.values_list("content", flat=True).get()
+            content = report.file.content  # the stored PDF itself, read only when the image is not cached
             try:
                 png = pdf_text.render_passage(bytes(content), page, boxes)
             except pdf_text.RefusedDocument as exc:

@@ -149,30 +149,32 @@ class SearchEngine:
         facets_table, themed, themes = (quote(model._meta.db_table) for model in (SearchFacets, ThemedItem, Theme))
         types = ContentType.objects.get_for_models(KeyMessage, Recommendation)
 
-        conditions = [f"hit.{name} IN ({', '.join(['%s'] * len(chosen))})" for name, chosen in filters.items()]
-        where = " WHERE " + " AND ".join(conditions) if conditions else ""
-        where_params = [value for chosen in filters.values() for value in chosen]
-        columns = ", ".join(f"hit.{name}" for name in FACETS)
-        # Every hit's facet values, grouped once by all of them (a few hundred combinations even for
-        # 24,000 hits): each facet's counts, with its own filter lifted, are sums over these (below),
-        # not one GROUP BY over the hits per facet (each a sort of every hit on SQLite: 30 of the 110 ms
-        # for "data" at 100,000 key messages). This first part types the columns for both engines
-        # (PostgreSQL would read a bare NULL as text).
-        parts = [
-            f"SELECT 'values' AS part, {columns}, count(*) AS number, CAST(NULL AS DOUBLE PRECISION) AS score "
-            f"FROM hit GROUP BY {columns}"
-        ]
-        blanks = ", ".join(["''"] * len(FACETS))  # the facet columns of the page's rows
-        slug_and_blanks = ", ".join(["theme.slug", *["''"] * (len(FACETS) - 1)])  # and of the themes' rows
+        def passing(lifting: str | None = None) -> tuple[str, list]:
+            conditions, values = [], []
+            for name, chosen in filters.items():
+                if name != lifting:
+                    conditions.append(f"hit.{name} IN ({', '.join(['%s'] * len(chosen))})")
+                    values.extend(chosen)
+            return (" WHERE " + " AND ".join(conditions) if conditions else ""), values
+
+        where, where_params = passing()
+        # The first part types the columns for both engines (PostgreSQL would read a bare NULL as text).
+        parts = ["SELECT 'hits' AS part, '' AS value, count(*) AS number, CAST(NULL AS DOUBLE PRECISION) AS score FROM hit"]
+        parts.append(f"SELECT 'count', '', count(*), NULL FROM hit{where}")
+        part_params = list(where_params)
+        for name in FACETS:
+            lifted, lifted_params = passing(name)
+            parts.append(f"SELECT '{name}', hit.{name}, count(*), NULL FROM hit{lifted} GROUP BY hit.{name}")
+            part_params += lifted_params
         parts.append(
-            f"SELECT 'theme', {slug_and_blanks}, counted.number, NULL FROM (SELECT themed.tag_id, count(*) AS number FROM hit "
+            f"SELECT 'theme', theme.slug, counted.number, NULL FROM (SELECT themed.tag_id, count(*) AS number FROM hit "
             f"JOIN {themed} themed ON themed.content_type_id = (CASE WHEN (hit.document & 1) = 0 THEN %s ELSE %s END) "
             f"AND themed.object_id = (hit.document >> 1){where} GROUP BY themed.tag_id) counted "
             f"JOIN {themes} theme ON theme.id = counted.tag_id"
         )
-        part_params = [types[KeyMessage].id, types[Recommendation].id, *where_params]
+        part_params += [types[KeyMessage].id, types[Recommendation].id, *where_params]
         parts.append(
-            f"SELECT * FROM (SELECT 'page', {blanks}, hit.document, hit.score FROM hit{where} "
+            f"SELECT * FROM (SELECT 'page', '', hit.document, hit.score FROM hit{where} "
             "ORDER BY hit.matched DESC, hit.score DESC, hit.document LIMIT %s OFFSET %s) page"
         )
         part_params += [*where_params, limit, offset]
@@ -183,30 +185,20 @@ class SearchEngine:
             f"{', '.join(f'facets.{name}' for name in FACETS)} FROM ranked JOIN {facets_table} facets ON facets.id = ranked.document) "
             + " UNION ALL ".join(parts)
         )
-        combinations: list[tuple[dict[str, str], int]] = []
+        hits = count = 0
         counts: dict[str, dict[str, int]] = {name: {} for name in (*FACETS, "theme")}
         page = []
         with self.connection.cursor() as cursor:
             cursor.execute(sql, [*params, *part_params])
-            for part, *values, number, score in cursor.fetchall():
+            for part, value, number, score in cursor.fetchall():
                 if part == "page":
                     page.append(Hit(*item_of(number), float(score), partial=partial))
-                elif part == "theme":
-                    counts["theme"][values[0]] = number
-                else:
-                    combinations.append((dict(zip(FACETS, values, strict=True)), number))
-        chosen = {name: set(values) for name, values in filters.items()}
-
-        def passes(combination: dict[str, str], lifting: str | None = None) -> bool:
-            return all(combination[name] in values for name, values in chosen.items() if name != lifting)
-
-        for name in FACETS:
-            for combination, number in combinations:
-                value = combination[name]
-                if value and passes(combination, name):
-                    counts[name][value] = counts[name].get(value, 0) + number
-        hits = sum(number for _, number in combinations)
-        count = sum(number for combination, number in combinations if passes(combination))
+                elif part == "hits":
+                    hits = number
+                elif part == "count":
+                    count = number
+                elif value:
+                    counts[part][value] = number
         return Summary(hits=hits, count=count, partial=partial and bool(hits), facets=counts, page=page)
 
     def snippets(self, query: str, hits: list[Hit]) -> dict[tuple[str, int], SafeString]:

@@ -113,16 +113,10 @@ def _document(kind: str, row: tuple) -> Document:
     analysed = [analyse(body), analyse(heading), *(analyse_repeated(text) for text in context)]
     document = document_id(kind, pk)
     words = " ".join(sorted(frozenset().union(*(words for _, words in analysed))))
+    session = f"{report}-{session.lower()}"  # as the search filter spells a session
     return Document(
         (document, *(lexemes for lexemes, _ in analysed), words),
-        (
-            document,
-            report,
-            f"{report}-{session.lower()}",
-            item_kind,
-            speaker or "",
-            country or "",
-        ),  # a session as the filter spells it
+        (document, report, session, item_kind, speaker or "", country or ""),
     )
 
 
@@ -245,15 +239,12 @@ def _write(models: Models, using: str, changed: list[Document], gone: list[Docum
     with connection.cursor() as cursor:
         for model, columns, part in tables:
             if changed:
-                # Plain upsert statements (Django's bulk_create builds each row's SQL values in Python:
-                # 13 of a rebuild's 31 s at 100,000 documents). On SQLite the FTS triggers see each
-                # row as an insert or an update, as they would see the ORM's.
-                rows = [getattr(document, part) for document in changed]
-                # One statement per batch, not per row: PostgreSQL's statistics triggers run per statement.
-                # At most as many parameters as the database takes (SQLite's limit is set when it is built).
+                # Plain upsert statements: Django's bulk_create builds each row's SQL values in Python.
+                # On SQLite the FTS triggers see each row as an insert or an update, as with the ORM's.
+                # One statement per batch, not per row (PostgreSQL's statistics triggers run per
+                # statement), within the parameters the database takes (SQLite's is set when built).
                 size = min(BATCH, (connection.features.max_query_params or BATCH * len(columns)) // len(columns))
-                for start in range(0, len(rows), size):
-                    batch = rows[start : start + size]
+                for batch in _batches((getattr(document, part) for document in changed), size):
                     sql = _upsert_sql(connection, model._meta.db_table, columns, len(batch))
                     cursor.execute(sql, [value for row in batch for value in row])
             if gone:

@@ -211,9 +211,9 @@ def ensure_sqlite_triggers(connection) -> bool:
 def indexed_once_at_the_end(connection):
     """Within a transaction that rewrites every document: SQLite's FTS index is rebuilt once when the block ends.
 
-    The triggers would un-index and index each row as it is written: at 100,000 documents, deleting
-    and inserting through them took 16 s, against 3.7 s without them and one FTS rebuild at the end
-    (sqlite3 alone, the same rows). Instead they are dropped, the FTS index emptied,
+    The triggers would un-index and index each row as it is written, most of a rebuild's time in
+    SQLite (the rebuild at 100,000 documents: tests/benchmarks/datasette-results.md). Instead they
+    are dropped, the FTS index emptied,
     and after the block the index is built from the table in one pass and the triggers put back —
     all inside the caller's transaction, so a failure rolls everything back, and no other writer
     can write meanwhile (SQLite has one writer at a time). PostgreSQL: nothing to do.

@@ -126,7 +126,7 @@ class SearchResults(FilteredList):
 
     def _load(self, results: Iterable[Result]) -> None:
         results = list(results)
-        # In no order: the ranking orders them (the lists' report order costs 3 ms to compile here).
+        # In no order: the ranking orders them, so the lists' report order would only be compiled and sorted for nothing.
         messages = KeyMessage.objects.filter(id__in=[r.id for r in results if r.type == "key_message"]).for_listing().order_by()
         recommendations = (
             Recommendation.objects.filter(id__in=[r.id for r in results if r.type == "recommendation"]).for_listing().order_by()

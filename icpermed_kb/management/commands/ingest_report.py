@@ -6,8 +6,8 @@ from icpermed_kb.ingest.records import RefusedDocument
 
 class Command(BaseCommand):
     help = "Parse a workshop report PDF and load it into the knowledge base (one transaction)."
-    # No system checks first: they import every URL module and view (0.37 s of a 3.5 s ingestion) for
-    # nothing the command uses; `manage.py check`, the server and the test suite run them.
+    # No system checks first: they import every URL module and view for nothing the command uses;
+    # `manage.py check`, the server and the test suite run them (tests/benchmarks/ingest-results.md).
     requires_system_checks = []
 
     def add_arguments(self, parser):
