@@ -21,6 +21,7 @@ again (as "__mp_main__") in the child: a script that ingests must guard its entr
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import math
 import multiprocessing
@@ -32,7 +33,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from .records import RefusedDocument, Report, first_line
+from .records import MAX_BYTES, RefusedDocument, Report, first_line
 
 CHILD_MODULE = "icpermed_kb.ingest.child"
 # What the child runs: "module:function", the function taking PDF bytes. Tests point it elsewhere.
@@ -43,6 +44,7 @@ DEFAULT_MEMORY_MB = 2048
 _EXIT_OUT_OF_MEMORY = 86
 _PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
 _server_lock = threading.Lock()
+_early_lock = threading.Lock()
 
 
 class ChildFailure(Exception):
@@ -72,14 +74,77 @@ class Limits:
         return f"parsing needed more than {self.memory_mb} MB of memory"
 
 
-def start_reader() -> None:
-    """Start the fork server now, so that its warm-up (PyMuPDF, the parser's data: ~0.4 s) runs while the caller goes on."""
+def start_reader(path: str | os.PathLike | None = None) -> None:
+    """Start the fork server now, so that its warm-up runs while the caller goes on; given a PDF, start reading it too.
+
+    The read of `path` runs in a child under the default limits, on a thread of its own that only
+    waits for it. `parse_in_child` takes its outcome when it is asked for those very bytes under
+    those limits and that target, and reads them afresh otherwise: the early read is a head start,
+    never a second source of truth. A path that cannot be read, or is too large, is left to the
+    caller, which says why.
+    """
     _context()
+    if path is None:
+        return
+    try:
+        path = Path(path)
+        if path.stat().st_size > MAX_BYTES:
+            return
+        data = path.read_bytes()
+    except OSError:
+        return
+    early = _EarlyRead(hashlib.sha256(data).digest(), PARSE_TARGET, Limits())
+    with _early_lock:
+        _early_reads.append(early)
+    early.thread = threading.Thread(target=early.run, args=(data,), name="icpermed-early-read", daemon=True)
+    early.thread.start()
 
 
 def parse_in_child(data: bytes, limits: Limits | None = None) -> Report:
     """PDF bytes -> Report, read and parsed in a child process; RefusedDocument for anything else."""
-    return run_in_child(PARSE_TARGET, data, limits or Limits.from_settings())
+    limits = limits or Limits.from_settings()
+    early = _take_early_read(data, limits)
+    if early is not None:
+        early.thread.join()
+        if isinstance(early.outcome, RefusedDocument):
+            raise early.outcome
+        if isinstance(early.outcome, Report):
+            return early.outcome
+        # Anything else (the pipe or the fork server failed in the early read): read it again here.
+    return run_in_child(PARSE_TARGET, data, limits)
+
+
+@dataclass
+class _EarlyRead:
+    """A read started before it was asked for (start_reader): what it read, how, and how it ended."""
+
+    sha256: bytes
+    target: str
+    limits: Limits
+    thread: threading.Thread | None = None
+    outcome: object = None
+
+    def run(self, data: bytes) -> None:
+        try:
+            self.outcome = run_in_child(self.target, data, self.limits)
+        except Exception as exc:  # kept, and raised (a refusal) or read again (anything else) when asked for
+            self.outcome = exc
+
+
+_early_reads: list[_EarlyRead] = []
+
+
+def _take_early_read(data: bytes, limits: Limits) -> _EarlyRead | None:
+    """The early read of these bytes under these limits and today's target, removed so that it is used once."""
+    with _early_lock:
+        if not _early_reads:
+            return None
+        digest = hashlib.sha256(data).digest()
+        for early in _early_reads:
+            if (early.sha256, early.target, early.limits) == (digest, PARSE_TARGET, limits):
+                _early_reads.remove(early)
+                return early
+    return None
 
 
 def run_in_child(target: str, data: bytes, limits: Limits) -> object:
