@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from icpermed_kb.search.query import parse, positive_text
@@ -19,7 +20,7 @@ class ThemeRule:
     description: str
     patterns: tuple[str, ...]
 
-    @property
+    @cached_property  # compiled once per rule: an ingestion matches every rule against every item
     def regex(self) -> re.Pattern:
         return re.compile("|".join(f"(?:{pattern})" for pattern in self.patterns), re.IGNORECASE)
 
