@@ -44,9 +44,14 @@ def load_vocabulary(path: Path) -> list[ThemeRule]:
     return rules
 
 
+def matched_text(*texts: str) -> str:
+    """What an item's rules are matched against: its texts, one a line."""
+    return "\n".join(text for text in texts if text)
+
+
 def matching_slugs(rules: list[ThemeRule], *texts: str) -> list[str]:
     """The slugs of the themes whose rules match any of the texts, in vocabulary order."""
-    joined = "\n".join(text for text in texts if text)
+    joined = matched_text(*texts)
     return [rule.slug for rule in rules if rule.regex.search(joined)]
 
 

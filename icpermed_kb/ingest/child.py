@@ -8,6 +8,7 @@ starts warm, and so that a child under a small memory cap does not fail merely i
 from __future__ import annotations
 
 import contextlib
+import pickle
 
 from . import people, text
 from .parser import parse_document
@@ -17,6 +18,16 @@ from .records import Report
 
 def read_and_parse(data: bytes) -> Report:
     return parse_document(read_document(data))
+
+
+def which_match(data: bytes) -> list[list[int]]:
+    """For each text, the indices of the compiled patterns that search() finds in it; `data` is pickled (patterns, texts).
+
+    The rule themes' matching (themes.matching_slugs) for a whole report, done here, on the other
+    core, while the parent writes the rows (pipeline.rule_matches_in_child).
+    """
+    patterns, texts = pickle.loads(data)
+    return [[index for index, pattern in enumerate(patterns) if pattern.search(text)] for text in texts]
 
 
 def _warm() -> None:

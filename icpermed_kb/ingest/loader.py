@@ -24,6 +24,7 @@ the rest: see `check_not_shrinking`.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -35,7 +36,7 @@ from simple_history.utils import bulk_create_with_history
 from icpermed_kb.models import Theme, ThemedItem, Tombstone, data_version
 from icpermed_kb.models import editable as editing
 from icpermed_kb.search.index import KEY_MESSAGE, RECOMMENDATION, reindex
-from icpermed_kb.themes import ThemeRule, matching_slugs
+from icpermed_kb.themes import ThemeRule, matched_text, matching_slugs
 from recommendations.models import Recommendation
 from sessions.models import KeyMessage, Report, ReportFile, Session, Talk
 from speakers.models import SessionRole, Speaker
@@ -100,12 +101,18 @@ def load_report(
     themes: list[ThemeRule],
     content: bytes | None = None,
     allow_shrink: bool = False,
+    rule_matches: Callable[[], Mapping[str, list[str]]] | None = None,
 ) -> tuple[Report, LoadSummary]:
-    """Write a parsed report (and the theme vocabulary, and the PDF's `content`) to the database atomically."""
+    """Write a parsed report (and the theme vocabulary, and the PDF's `content`) to the database atomically.
+
+    `rule_matches`, if given, is called once, when the rule themes are applied: the slugs
+    matching_slugs(themes, …) gives for some of the items' matched_text(), worked out elsewhere
+    (pipeline.rule_matches_in_child); the other items are matched here.
+    """
     if not allow_shrink:
         check_not_shrinking(report)
     with transaction.atomic(), data_version.deferred_bump():
-        loader = _Loader(themes, filename)
+        loader = _Loader(themes, filename, rule_matches)
         loaded, summary = loader.load(report, filename=filename, sha256=sha256)
         if loaded is not None and content is not None:
             loader.store_file(loaded, content, sha256)
@@ -167,9 +174,30 @@ LOOKUPS = {
 INDEXED = {KeyMessage: KEY_MESSAGE, Recommendation: RECOMMENDATION}
 
 
+def theme_texts(report: records.Report) -> list[tuple[str, ...]]:
+    """The printed texts each of the report's talks, key messages and recommendations takes its rule themes from."""
+    texts = []
+    for session in report.sessions:
+        for talk in session.talks:
+            texts.append(_talk_texts(talk))
+            texts.extend(_item_texts(message) for message in talk.key_messages)
+        texts.extend(_item_texts(message) for message in session.key_messages)
+        texts.extend(_item_texts(recommendation) for recommendation in session.recommendations)
+    return texts
+
+
+def _talk_texts(talk: records.Talk) -> tuple[str, ...]:
+    return (talk.title, talk.topic)
+
+
+def _item_texts(item: records.KeyMessage | records.Recommendation) -> tuple[str, ...]:
+    return (item.text,)
+
+
 class _Loader:
-    def __init__(self, themes: list[ThemeRule], source: str):
+    def __init__(self, themes: list[ThemeRule], source: str, rule_matches=None):
         self.rules = themes
+        self.rule_matches = rule_matches
         self.summary = LoadSummary()
         # The rows read up front and the rows created meanwhile, by model and lookup (see _lookup_key).
         self.rows: dict[type, dict[tuple, models.Model]] = {model: {} for model in BULK_ORDER}
@@ -459,7 +487,7 @@ class _Loader:
             if talk is None:
                 continue
             talk_ids.add(talk.id)
-            self.tag_targets.append((talk, (parsed_talk.title, parsed_talk.topic)))
+            self.tag_targets.append((talk, _talk_texts(parsed_talk)))
             message_ids |= self.load_messages(session, key, talk, position, parsed_talk.key_messages)
         message_ids |= self.load_messages(session, key, None, None, parsed.key_messages)
         if session.pk is not None:
@@ -483,7 +511,7 @@ class _Loader:
             if recommendation is None:
                 continue
             recommendation_ids.add(recommendation.id)
-            self.tag_targets.append((recommendation, (parsed_recommendation.text,)))
+            self.tag_targets.append((recommendation, _item_texts(parsed_recommendation)))
         if session.pk is not None:
             self.prune(Recommendation.objects.filter(session=session), recommendation_ids)
         return session
@@ -513,7 +541,7 @@ class _Loader:
             if message is None:
                 continue
             ids.add(message.id)
-            self.tag_targets.append((message, (parsed.text,)))
+            self.tag_targets.append((message, _item_texts(parsed)))
         return ids
 
     def apply_themes(self, themes: dict[str, Theme]) -> None:
@@ -526,11 +554,13 @@ class _Loader:
         content_types = ContentType.objects.get_for_models(Talk, KeyMessage, Recommendation)
         wanted: set[tuple[int, int, int]] = set()
         frozen: set[tuple[int, int]] = set()
+        known = self.rule_matches() if self.rule_matches and self.tag_targets else {}
         for item, texts in self.tag_targets:
             content_type = content_types[type(item)]
             if "themes" in item.edited_fields:
                 frozen.add((content_type.id, item.id))
-            for slug in matching_slugs(self.rules, *texts):
+            slugs = known.get(matched_text(*texts))
+            for slug in matching_slugs(self.rules, *texts) if slugs is None else slugs:
                 if slug in themes:  # not a theme an editor deleted
                     wanted.add((content_type.id, item.id, themes[slug].id))
         targets = {(content_types[type(item)].id, item.id) for item, _ in self.tag_targets}

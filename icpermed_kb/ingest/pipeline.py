@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,11 +13,11 @@ from django.conf import settings
 from django.db import DataError, connection
 
 from icpermed_kb import themes, write_turns
-from icpermed_kb.themes import load_vocabulary
+from icpermed_kb.themes import ThemeRule, load_vocabulary, matched_text
 
 from . import places, words
 from .records import MAX_BYTES, RefusedDocument, Report, first_line
-from .sandbox import parse_in_child
+from .sandbox import CHILD_MODULE, Limits, parse_in_child, start_in_child
 
 # Besides the file and the database, what an ingestion's outcome depends on (see ingestion_inputs()):
 # the ingestion's code, the word sets and place names the parser consults and the theme rules' code.
@@ -27,6 +28,7 @@ INGESTION_CODE = (
     Path(themes.__file__).resolve(),
 )
 READER_PACKAGES = ("PyMuPDF",)
+MATCH_TARGET = f"{CHILD_MODULE}:which_match"
 
 
 class IngestionBusy(Exception):
@@ -85,6 +87,7 @@ def ingest(
 
     progress("Writing to the database")
     rules = load_vocabulary(settings.THEME_VOCABULARY)
+    rule_matches = rule_matches_in_child(rules, report)
     from icpermed_kb.search.index import deferred
 
     wait = settings.INGEST_WAIT_SECONDS
@@ -105,6 +108,7 @@ def ingest(
                 content=data,
                 themes=rules,
                 allow_shrink=allow_shrink,
+                rule_matches=rule_matches,
             )
             if not report.problems:  # an incomplete parse, loaded anyway, is read again next time (and refused)
                 record_ingestion(path.name, sha256)
@@ -117,6 +121,29 @@ def ingest(
         raise RefusedDocument(f"the report's content cannot be stored ({first_line(exc)})") from None
     refresh_planner_statistics()
     return IngestResult(report=report, summary=summary)
+
+
+def rule_matches_in_child(rules: list[ThemeRule], report: Report) -> Callable[[], dict[str, list[str]]]:
+    """Start matching the rule themes against the report's texts in a reader's child; the function returned waits for the matches.
+
+    The regular expressions are a good part of the writing's time, and the other core is idle
+    while the rows are written: so they run there meanwhile (the loader asks for them last). The
+    same compiled patterns on the same texts (themes.matching_slugs); if the child fails, the
+    function gives {} and the loader matches every item itself.
+    """
+    from .loader import theme_texts
+
+    texts = sorted({matched_text(*texts) for texts in theme_texts(report)})
+    pending = start_in_child(MATCH_TARGET, pickle.dumps(([rule.regex for rule in rules], texts)), Limits.from_settings())
+
+    def matches() -> dict[str, list[str]]:
+        try:
+            found = pending.result()
+        except RefusedDocument:  # what run_in_child raises for any failure of the child
+            return {}
+        return {text: [rules[index].slug for index in indices] for text, indices in zip(texts, found, strict=True)}
+
+    return matches
 
 
 def ingestion_inputs() -> str:

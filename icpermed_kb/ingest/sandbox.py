@@ -77,11 +77,10 @@ class Limits:
 def start_reader(path: str | os.PathLike | None = None) -> None:
     """Start the fork server now, so that its warm-up runs while the caller goes on; given a PDF, start reading it too.
 
-    The read of `path` runs in a child under the default limits, on a thread of its own that only
-    waits for it. `parse_in_child` takes its outcome when it is asked for those very bytes under
-    those limits and that target, and reads them afresh otherwise: the early read is a head start,
-    never a second source of truth. A path that cannot be read, or is too large, is left to the
-    caller, which says why.
+    The read of `path` runs in a child under the default limits (start_in_child). `parse_in_child`
+    takes its outcome when it is asked for those very bytes under those limits and that target,
+    and reads them afresh otherwise: the early read is a head start, never a second source of
+    truth. A path that cannot be read, or is too large, is left to the caller, which says why.
     """
     _context()
     if path is None:
@@ -93,11 +92,9 @@ def start_reader(path: str | os.PathLike | None = None) -> None:
         data = path.read_bytes()
     except OSError:
         return
-    early = _EarlyRead(hashlib.sha256(data).digest(), PARSE_TARGET, Limits())
+    early = _EarlyRead(hashlib.sha256(data).digest(), start_in_child(PARSE_TARGET, data, Limits()))
     with _early_lock:
         _early_reads.append(early)
-    early.thread = threading.Thread(target=early.run, args=(data,), name="icpermed-early-read", daemon=True)
-    early.thread.start()
 
 
 def parse_in_child(data: bytes, limits: Limits | None = None) -> Report:
@@ -105,30 +102,50 @@ def parse_in_child(data: bytes, limits: Limits | None = None) -> Report:
     limits = limits or Limits.from_settings()
     early = _take_early_read(data, limits)
     if early is not None:
-        early.thread.join()
-        if isinstance(early.outcome, RefusedDocument):
-            raise early.outcome
-        if isinstance(early.outcome, Report):
-            return early.outcome
-        # Anything else (the pipe or the fork server failed in the early read): read it again here.
+        try:
+            return early.run.result()
+        except RefusedDocument:
+            raise
+        except Exception:  # the pipe or the fork server failed in the early read: read it again here
+            pass
     return run_in_child(PARSE_TARGET, data, limits)
 
 
-@dataclass
+class Pending:
+    """`run_in_child(target, data, limits)` running on a thread of its own, which only waits for the child."""
+
+    def __init__(self, target: str, data: bytes, limits: Limits):
+        self.target, self.limits = target, limits
+        self._outcome: tuple[bool, object] | None = None
+        self._thread = threading.Thread(target=self._run, args=(data,), name="icpermed-reader-run", daemon=True)
+        self._thread.start()
+
+    def _run(self, data: bytes) -> None:
+        try:
+            self._outcome = (True, run_in_child(self.target, data, self.limits))
+        except Exception as exc:  # kept, and raised by result()
+            self._outcome = (False, exc)
+
+    def result(self) -> object:
+        """Wait for the child; its result, or the exception run_in_child raised (RefusedDocument, as a rule)."""
+        self._thread.join()
+        succeeded, value = self._outcome
+        if succeeded:
+            return value
+        raise value
+
+
+def start_in_child(target: str, data: bytes, limits: Limits) -> Pending:
+    """Start `run_in_child(target, data, limits)` and go on; `.result()` waits for it."""
+    return Pending(target, data, limits)
+
+
+@dataclass(frozen=True)
 class _EarlyRead:
-    """A read started before it was asked for (start_reader): what it read, how, and how it ended."""
+    """A read started before it was asked for (start_reader): the sha256 of the bytes it reads, and the run."""
 
     sha256: bytes
-    target: str
-    limits: Limits
-    thread: threading.Thread | None = None
-    outcome: object = None
-
-    def run(self, data: bytes) -> None:
-        try:
-            self.outcome = run_in_child(self.target, data, self.limits)
-        except Exception as exc:  # kept, and raised (a refusal) or read again (anything else) when asked for
-            self.outcome = exc
+    run: Pending
 
 
 _early_reads: list[_EarlyRead] = []
@@ -141,7 +158,7 @@ def _take_early_read(data: bytes, limits: Limits) -> _EarlyRead | None:
             return None
         digest = hashlib.sha256(data).digest()
         for early in _early_reads:
-            if (early.sha256, early.target, early.limits) == (digest, PARSE_TARGET, limits):
+            if (early.sha256, early.run.target, early.run.limits) == (digest, PARSE_TARGET, limits):
                 _early_reads.remove(early)
                 return early
     return None
