@@ -68,6 +68,8 @@ def ingest(
 
         progress("Loaded before from this very file, and nothing has changed since: not read again")
         return IngestResult(report=None, summary=LoadSummary())
+    # Read now, while the reader's child may still be parsing (manage.py starts it early): a wait anyway.
+    rules = None if dry_run else load_vocabulary(settings.THEME_VOCABULARY)
     # PyMuPDF and the parser run in a child process under a time limit and memory cap (sandbox.py);
     # a refusal there leaves the database untouched: only this process writes, and only after.
     report = parse_in_child(data)
@@ -86,7 +88,6 @@ def ingest(
     from .loader import load_report  # imports models: only when writing
 
     progress("Writing to the database")
-    rules = load_vocabulary(settings.THEME_VOCABULARY)
     rule_matches = rule_matches_in_child(rules, report)
     from icpermed_kb.search.index import deferred
 

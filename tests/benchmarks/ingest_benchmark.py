@@ -9,8 +9,9 @@ styled text as the reader does (`page.get_text("dict")` with the reader's flags)
 ingestion cannot go under. They run in turn (A B A B …) after one warm-up each, and the ratio
 A/B is taken pair by pair, so a machine that gets busier or quieter during the run moves both
 sides of each pair alike; the median of the pairs is the figure. Wall time is the whole process,
-start-up included. Then one more ingestion, its output read line by line as it comes, gives a
-time stamp per stage (start-up to the first line, reading and parsing in the child, writing).
+start-up included, with Python's default bytecode cache (see main()). Then one more ingestion,
+its output read line by line as it comes, gives a time stamp per stage (start-up to the first
+line, reading and parsing in the child, writing).
 
 It writes the results, with the commands, the load average before and after, and the machine's
 processor count, to the output file (Markdown) and prints them.
@@ -76,8 +77,13 @@ def main(argv: list[str]) -> int:
     pdf = arguments.pdf.resolve()
     with tempfile.TemporaryDirectory(prefix="ingest-benchmark-") as scratch:
         template, database = Path(scratch) / "migrated.sqlite3", Path(scratch) / "run.sqlite3"
-        env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+        env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "PYTHONDONTWRITEBYTECODE")}
         env["DATABASE_URL"] = f"sqlite:///{database}"
+        # Python as it runs by default: it caches the bytecode of what it imports (here under the
+        # scratch directory, not in the tree) and reuses it from the warm-up on. A machine that sets
+        # PYTHONDONTWRITEBYTECODE would otherwise compile the project's modules from source on every
+        # run, while B's PyMuPDF, like every installed package, has its bytecode from its installation.
+        env["PYTHONPYCACHEPREFIX"] = str(Path(scratch) / "bytecode")
         subprocess.run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, check=True,
                        env={**env, "DATABASE_URL": f"sqlite:///{template}"})
         ingest = [PYTHON, "manage.py", "ingest_report", str(pdf)]
@@ -111,7 +117,9 @@ def main(argv: list[str]) -> int:
         f"- A: `manage.py ingest_report {relative}` into an empty migrated SQLite database (a fresh copy each run)",
         f"- B: `python -c '<import pymupdf; get_text(\"dict\") of every page, the reader's flags>' {relative}`",
         "",
-        f"{arguments.runs} pairs, run in turn (A B A B …) after one warm-up each; wall time of the whole process.",
+        f"{arguments.runs} pairs, run in turn (A B A B …) after one warm-up each; wall time of the whole process. "
+        "Both with Python's default bytecode cache (PYTHONDONTWRITEBYTECODE unset, PYTHONPYCACHEPREFIX in the scratch "
+        "directory), so the project's modules are compiled once, in the warm-up, as PyMuPDF's were when it was installed.",
         "",
         "| | median | min | max |",
         "| --- | --- | --- | --- |",
