@@ -35,7 +35,7 @@ from simple_history.utils import bulk_create_with_history
 
 from icpermed_kb.models import Theme, ThemedItem, Tombstone, data_version
 from icpermed_kb.models import editable as editing
-from icpermed_kb.search.index import KEY_MESSAGE, RECOMMENDATION, reindex
+from icpermed_kb.search.index import KEY_MESSAGE, RECOMMENDATION, index_collected, reindex
 from icpermed_kb.themes import ThemeRule, matched_text, matching_slugs
 from recommendations.models import Recommendation
 from sessions.models import KeyMessage, Report, ReportFile, Session, Talk
@@ -372,6 +372,9 @@ class _Loader:
         self.flush()  # before the speakers' prune: it looks for speakers without roles or talks
         self.prune(Session.objects.filter(report=report), {session.id for session in sessions})
         self.prune(Speaker.objects.filter(roles=None, talks=None), set())
+        # The search documents now, not when the ingestion ends: themes are not indexed, and meanwhile the
+        # reader's child can finish matching the rule themes (pipeline.rule_matches_in_child).
+        index_collected()
         self.apply_themes(theme_by_slug)
         return report, self.summary
 

@@ -95,7 +95,7 @@ def ingest(
     try:
         # One transaction holding the ingestion lock (icpermed_kb/write_turns.py): editors' saves and
         # other ingestions wait until it commits, and the loader reads edit marks and tombstones only
-        # inside it. The search index is written once, at the end, in the same transaction.
+        # inside it. The search index is written once, after the rows, in the same transaction.
         with (
             write_turns.ingestion_turn(
                 wait=wait, on_wait=lambda: progress(f"Another writer holds the database: waiting for it (at most {wait:g} s)")

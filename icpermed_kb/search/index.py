@@ -173,6 +173,17 @@ def deferred():
         _apply(keys, using, models)
 
 
+def index_collected() -> None:
+    """Inside deferred(): index the items collected so far now; the block goes on collecting (outside it, nothing to do)."""
+    pending = _pending.get()
+    if not pending:
+        return
+    models = Models.current()
+    for using, keys in pending.items():
+        _apply(keys, using, models)
+    pending.clear()
+
+
 def rebuild(using: str = "default", models: Models | None = None) -> int:
     """Index every item from scratch; returns the number of documents."""
     models = models or Models.current()

@@ -83,6 +83,23 @@ def test_deferred_indexing_writes_once_at_the_end(kb, engine):
     assert engine.search("never") == []
 
 
+def test_what_a_deferral_collected_can_be_indexed_before_it_ends(kb, engine):
+    index.index_collected()  # outside a deferral: nothing collected, nothing to do
+    with index.deferred():
+        first = kb.message("Collected words.")
+        index.index_collected()
+        assert [hit.id for hit in engine.search("collected")] == [first.id]
+        second = kb.message("Later words.")
+        assert engine.search("later") == []  # collected again, for the end of the block
+        with CaptureQueriesContext(connection) as queries:
+            index.index_collected()
+            index.index_collected()  # the first call took everything collected
+        documents_read = [query for query in queries if query["sql"].startswith('SELECT') and "core_searchdocument" in query["sql"]]
+        assert len(documents_read) == 1
+    assert [hit.id for hit in engine.search("later")] == [second.id]
+    assert [hit.id for hit in engine.search("collected")] == [first.id]
+
+
 @pytest.mark.django_db
 def test_saves_that_change_no_indexed_text_write_nothing_to_the_index(kb):
     message = kb.message("Stable text.")
