@@ -116,3 +116,25 @@ def test_the_command_reads_the_same_with_the_head_start(tmp_path):
     )
     assert (missing.returncode, missing.stdout) == (1, "")
     assert missing.stderr == f"CommandError: refused {tmp_path / 'missing.pdf'}: cannot read {tmp_path / 'missing.pdf'}: No such file or directory\n"
+
+
+def test_a_head_start_the_command_does_not_need_ends_with_it(tmp_path):
+    """The second ingestion of the same file takes the short cut: the early read is left unused and the command exits cleanly."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment["DATABASE_URL"] = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
+
+    def manage(*arguments):
+        return subprocess.run(
+            [sys.executable, "manage.py", *arguments], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+        )
+
+    assert manage("migrate", "--verbosity", "0").returncode == 0
+    first = manage("ingest_report", str(REPORT_PDF))
+    assert (first.returncode, first.stderr, first.stdout.splitlines()[-1]) == (0, "", "Done.")
+    again = manage("ingest_report", str(REPORT_PDF))
+    assert (again.returncode, again.stderr) == (0, "")
+    assert again.stdout.splitlines() == [
+        f"Reading {REPORT_PDF.name} ({REPORT_PDF.stat().st_size:,} bytes)",
+        "Loaded before from this very file, and nothing has changed since: not read again",
+        "Done: nothing changed.",
+    ]
