@@ -1,4 +1,4 @@
-"""What runs in the reader's child process (see sandbox.py): PDF bytes -> Report.
+"""What runs in the reader's child processes (see sandbox.py): PDF bytes -> Report, and the rule themes' matching.
 
 Imported once by the fork server, never by the parent: importing it loads PyMuPDF, the parser and
 everything they load lazily — the word sets, the country names — so that each forked child
