@@ -318,7 +318,7 @@ NOTES = """## Reading the numbers
   the lexemes as text (the generated tsvector is computed from them) next to the tsvector, and
   its GIN index, so it is about twice that.
 - Build is `index.rebuild()` from scratch; ingestion and admin edits update the items they
-  touch, a few milliseconds each (ingestion defers them to one batch at the end).
+  touch, a few milliseconds each (ingestion defers them to one batch, after its rows).
 """
 
 
