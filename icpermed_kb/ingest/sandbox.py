@@ -21,6 +21,8 @@ again (as "__mp_main__") in the child: a script that ingests must guard its entr
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import hashlib
 import importlib
 import math
@@ -45,6 +47,7 @@ _EXIT_OUT_OF_MEMORY = 86
 _PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
 _server_lock = threading.Lock()
 _early_lock = threading.Lock()
+ABANDON_WAIT_SECONDS = 10.0  # at most this long, at exit, for an unclaimed child to take its input
 
 
 class ChildFailure(Exception):
@@ -117,22 +120,42 @@ class Pending:
     def __init__(self, target: str, data: bytes, limits: Limits):
         self.target, self.limits = target, limits
         self._outcome: tuple[bool, object] | None = None
+        self._process = None
+        self._started = threading.Event()  # set once the child has its input (or the run ended without one)
+        with _early_lock:
+            _unclaimed.add(self)
         self._thread = threading.Thread(target=self._run, args=(data,), name="icpermed-reader-run", daemon=True)
         self._thread.start()
 
     def _run(self, data: bytes) -> None:
         try:
-            self._outcome = (True, run_in_child(self.target, data, self.limits))
+            self._outcome = (True, run_in_child(self.target, data, self.limits, started=self._on_start))
         except Exception as exc:  # kept, and raised by result()
             self._outcome = (False, exc)
+        finally:
+            self._started.set()
+
+    def _on_start(self, process) -> None:
+        self._process = process
+        self._started.set()
 
     def result(self) -> object:
         """Wait for the child; its result, or the exception run_in_child raised (RefusedDocument, as a rule)."""
+        with _early_lock:
+            _unclaimed.discard(self)
         self._thread.join()
         succeeded, value = self._outcome
         if succeeded:
             return value
         raise value
+
+
+    def abandon(self) -> None:
+        """Stop the child of a run nobody will ask for, once it has its input: a child cut off while
+        reading its input (the parent exiting) would print multiprocessing's traceback on our stderr."""
+        if self._started.wait(ABANDON_WAIT_SECONDS) and self._thread.is_alive() and self._process is not None:
+            with contextlib.suppress(ValueError, OSError):  # it ended and was closed meanwhile
+                self._process.kill()
 
 
 def start_in_child(target: str, data: bytes, limits: Limits) -> Pending:
@@ -149,6 +172,15 @@ class _EarlyRead:
 
 
 _early_reads: list[_EarlyRead] = []
+_unclaimed: set[Pending] = set()  # runs whose result() nobody has asked for yet
+
+
+@atexit.register  # before multiprocessing's own exit handler, registered earlier (atexit runs them last first)
+def _abandon_unclaimed() -> None:
+    with _early_lock:
+        runs = list(_unclaimed)
+    for run in runs:
+        run.abandon()
 
 
 def _take_early_read(data: bytes, limits: Limits) -> _EarlyRead | None:
@@ -164,8 +196,10 @@ def _take_early_read(data: bytes, limits: Limits) -> _EarlyRead | None:
     return None
 
 
-def run_in_child(target: str, data: bytes, limits: Limits) -> object:
+def run_in_child(target: str, data: bytes, limits: Limits, *, started=None) -> object:
     """Run `target(data)` ("module:function") in a child process under `limits` and return its result.
+
+    `started`, if given, is called with the child's Process once the child has its input.
 
     Raises RefusedDocument: the child's own refusal with its message, or a one-line reason when the
     child ran out of time or memory, crashed, or failed with an unexpected exception.
@@ -178,6 +212,8 @@ def run_in_child(target: str, data: bytes, limits: Limits) -> object:
     try:
         process.start()
         sender.close()  # the child holds the only write end: EOF as soon as it dies
+        if started is not None:
+            started(process)
         message = None
         if receiver.poll(limits.timeout):
             try:
@@ -268,6 +304,8 @@ def _child_main(target: str, data: bytes, sender, limits: Limits) -> None:
             sender.send(outcome)
         except MemoryError:
             os._exit(_EXIT_OUT_OF_MEMORY)
+        except OSError:  # the parent stopped waiting (it exited, its early read unused): no one to tell
+            return
         except Exception as exc:  # a result that cannot be pickled: a bug, reported as such
             sender.send(("failed", f"the result could not be sent back: {type(exc).__name__}", traceback.format_exc()))
     finally:

@@ -25,7 +25,7 @@ def child_runs(monkeypatch):
 def test_the_early_read_of_the_named_file_is_the_one_the_ingestion_uses(child_runs, report_bytes):
     sandbox.start_reader(REPORT_PDF)
     report = sandbox.parse_in_child(report_bytes, sandbox.Limits())
-    assert child_runs.call_args_list == [mock.call(sandbox.PARSE_TARGET, report_bytes, sandbox.Limits())]
+    assert [call.args for call in child_runs.call_args_list] == [(sandbox.PARSE_TARGET, report_bytes, sandbox.Limits())]
     assert report == sandbox.run_in_child(sandbox.PARSE_TARGET, report_bytes, sandbox.Limits())
     # Used once: the same bytes asked for again are read again.
     sandbox.parse_in_child(report_bytes, sandbox.Limits())
@@ -71,6 +71,14 @@ def test_a_path_that_cannot_be_read_starts_no_read(child_runs, tmp_path):
     sandbox.start_reader(tmp_path / "missing.pdf")
     sandbox.start_reader(tmp_path)  # a directory
     assert (child_runs.call_count, sandbox._early_reads) == (0, [])
+
+
+def test_at_exit_a_run_nobody_asked_for_is_stopped_once_its_child_has_its_input(child_runs, report_bytes):
+    run = sandbox.start_in_child(sandbox.PARSE_TARGET, report_bytes, sandbox.Limits())
+    sandbox._abandon_unclaimed()  # what the interpreter's exit runs
+    with pytest.raises(RefusedDocument):  # killed before it could parse: not the report
+        run.result()
+    assert child_runs.call_count == 1
 
 
 def _manage_module():
