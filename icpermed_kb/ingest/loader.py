@@ -195,7 +195,7 @@ def _item_texts(item: records.KeyMessage | records.Recommendation) -> tuple[str,
 
 
 class _Loader:
-    def __init__(self, themes: list[ThemeRule], source: str, rule_matches=None):
+    def __init__(self, themes: list[ThemeRule], source: str, rule_matches: Callable[[], Mapping[str, list[str]]] | None = None):
         self.rules = themes
         self.rule_matches = rule_matches
         self.summary = LoadSummary()

@@ -46,7 +46,7 @@ DEFAULT_MEMORY_MB = 2048
 _EXIT_OUT_OF_MEMORY = 86
 _PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
 _server_lock = threading.Lock()
-_early_lock = threading.Lock()
+_runs_lock = threading.Lock()  # the early reads and the unclaimed runs
 ABANDON_WAIT_SECONDS = 10.0  # at most this long, at exit, for an unclaimed child to take its input
 
 
@@ -95,18 +95,20 @@ def start_reader(path: str | os.PathLike | None = None) -> None:
         data = path.read_bytes()
     except OSError:
         return
-    early = _EarlyRead(hashlib.sha256(data).digest(), start_in_child(PARSE_TARGET, data, Limits()))
-    with _early_lock:
-        _early_reads.append(early)
+    limits = Limits()
+    run = start_in_child(PARSE_TARGET, data, limits)
+    with _runs_lock:
+        _early_reads[_early_key(data, PARSE_TARGET, limits)] = run
 
 
 def parse_in_child(data: bytes, limits: Limits | None = None) -> Report:
     """PDF bytes -> Report, read and parsed in a child process; RefusedDocument for anything else."""
     limits = limits or Limits.from_settings()
-    early = _take_early_read(data, limits)
+    with _runs_lock:  # taken, so that it is used once
+        early = _early_reads.pop(_early_key(data, PARSE_TARGET, limits), None) if _early_reads else None
     if early is not None:
         try:
-            return early.run.result()
+            return early.result()
         except RefusedDocument:
             raise
         except Exception:  # the pipe or the fork server failed in the early read: read it again here
@@ -122,7 +124,7 @@ class Pending:
         self._outcome: tuple[bool, object] | None = None
         self._process = None
         self._started = threading.Event()  # set once the child has its input (or the run ended without one)
-        with _early_lock:
+        with _runs_lock:
             _unclaimed.add(self)
         self._thread = threading.Thread(target=self._run, args=(data,), name="icpermed-reader-run", daemon=True)
         self._thread.start()
@@ -141,14 +143,13 @@ class Pending:
 
     def result(self) -> object:
         """Wait for the child; its result, or the exception run_in_child raised (RefusedDocument, as a rule)."""
-        with _early_lock:
+        with _runs_lock:
             _unclaimed.discard(self)
         self._thread.join()
         succeeded, value = self._outcome
         if succeeded:
             return value
         raise value
-
 
     def abandon(self) -> None:
         """Stop the child of a run nobody will ask for, once it has its input: a child cut off while
@@ -163,37 +164,21 @@ def start_in_child(target: str, data: bytes, limits: Limits) -> Pending:
     return Pending(target, data, limits)
 
 
-@dataclass(frozen=True)
-class _EarlyRead:
-    """A read started before it was asked for (start_reader): the sha256 of the bytes it reads, and the run."""
-
-    sha256: bytes
-    run: Pending
+def _early_key(data: bytes, target: str, limits: Limits) -> tuple[bytes, str, Limits]:
+    return hashlib.sha256(data).digest(), target, limits
 
 
-_early_reads: list[_EarlyRead] = []
+# The reads started before they were asked for (start_reader), by what they read and how.
+_early_reads: dict[tuple[bytes, str, Limits], Pending] = {}
 _unclaimed: set[Pending] = set()  # runs whose result() nobody has asked for yet
 
 
 @atexit.register  # before multiprocessing's own exit handler, registered earlier (atexit runs them last first)
 def _abandon_unclaimed() -> None:
-    with _early_lock:
+    with _runs_lock:
         runs = list(_unclaimed)
     for run in runs:
         run.abandon()
-
-
-def _take_early_read(data: bytes, limits: Limits) -> _EarlyRead | None:
-    """The early read of these bytes under these limits and today's target, removed so that it is used once."""
-    with _early_lock:
-        if not _early_reads:
-            return None
-        digest = hashlib.sha256(data).digest()
-        for early in _early_reads:
-            if (early.sha256, early.run.target, early.run.limits) == (digest, PARSE_TARGET, limits):
-                _early_reads.remove(early)
-                return early
-    return None
 
 
 def run_in_child(target: str, data: bytes, limits: Limits, *, started=None) -> object:

@@ -168,20 +168,21 @@ def deferred():
         yield
     finally:
         _pending.reset(token)
-    models = Models.current()
-    for using, keys in pending.items():
-        _apply(keys, using, models)
+    _apply_collected(pending)
 
 
 def index_collected() -> None:
     """Inside deferred(): index the items collected so far now; the block goes on collecting (outside it, nothing to do)."""
     pending = _pending.get()
-    if not pending:
-        return
+    if pending:
+        _apply_collected(pending)
+        pending.clear()
+
+
+def _apply_collected(pending: dict[str, set[Key]]) -> None:
     models = Models.current()
     for using, keys in pending.items():
         _apply(keys, using, models)
-    pending.clear()
 
 
 def rebuild(using: str = "default", models: Models | None = None) -> int:

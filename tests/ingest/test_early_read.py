@@ -16,7 +16,7 @@ from tests.conftest import REPORT_PDF, ROOT
 @pytest.fixture
 def child_runs(monkeypatch):
     """No early read left over from elsewhere, and a record of every read a child does."""
-    monkeypatch.setattr(sandbox, "_early_reads", [])
+    monkeypatch.setattr(sandbox, "_early_reads", {})
     spy = mock.Mock(wraps=sandbox.run_in_child)
     monkeypatch.setattr(sandbox, "run_in_child", spy)
     return spy
@@ -70,7 +70,7 @@ def test_an_early_refusal_is_the_refusal(child_runs, tmp_path):
 def test_a_path_that_cannot_be_read_starts_no_read(child_runs, tmp_path):
     sandbox.start_reader(tmp_path / "missing.pdf")
     sandbox.start_reader(tmp_path)  # a directory
-    assert (child_runs.call_count, sandbox._early_reads) == (0, [])
+    assert (child_runs.call_count, sandbox._early_reads) == (0, {})
 
 
 def test_at_exit_a_run_nobody_asked_for_is_stopped_once_its_child_has_its_input(child_runs, report_bytes):

@@ -31,7 +31,6 @@ def test_the_child_finds_what_matching_slugs_finds(parsed_report, rules):
     matches = pipeline.rule_matches_in_child(rules, parsed_report)()
     assert matches == {matched_text(*item): matching_slugs(rules, *item) for item in texts}
     assert len(texts) == 21 + 264 + 27  # every talk, key message and recommendation
-    assert sum(map(len, matches.values())) == 618  # the themed items an ingestion of the report writes
 
 
 def test_the_loader_uses_the_matches_for_every_item_and_writes_the_same_themes(parsed_report, rules):
@@ -42,7 +41,8 @@ def test_the_loader_uses_the_matches_for_every_item_and_writes_the_same_themes(p
     ThemedItem.objects.all().delete()
     _load(parsed_report, rules)  # no matches given: every item matched here
     assert themed_items() == with_child
-    assert len(with_child) == 618
+    expected = sum(len(matching_slugs(rules, *texts)) for texts in theme_texts(parsed_report))  # one row per item and theme
+    assert len(with_child) == expected > 0
 
 
 def test_items_the_matches_leave_out_are_matched_by_the_loader(parsed_report, rules):
