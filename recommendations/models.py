@@ -9,6 +9,11 @@ from icpermed_kb.models import ThemedItem, ThemedQuerySet
 from icpermed_kb.models.editable import EDIT_MARKS, Editable, shorten
 from icpermed_kb.models.ordering import NEWEST_REPORT_FIRST
 
+# As KEY_MESSAGE_UNLISTED (sessions/models.py): the JSON columns no list or search result shows.
+RECOMMENDATION_UNLISTED = (
+    "boxes", "edited_fields", "session__paragraphs", "session__edited_fields", "session__report__edited_fields",
+)  # fmt: skip
+
 
 class RecommendationQuerySet(ThemedQuerySet):
     def in_report_order(self):
@@ -16,7 +21,12 @@ class RecommendationQuerySet(ThemedQuerySet):
 
     def for_listing(self):
         """Recommendations with their session joined and themes prefetched, in report order."""
-        return self.select_related("session__report").with_themes().in_report_order()
+        return (
+            self.select_related("session__report")
+            .defer(*RECOMMENDATION_UNLISTED)
+            .with_themes()
+            .in_report_order()
+        )
 
     def of_report(self, report):
         return self.filter(session__report=report)

@@ -98,6 +98,14 @@ class TalkQuerySet(ThemedQuerySet):
         return self.order_by(*NEWEST_REPORT_FIRST, "session__order", "order")
 
 
+# The JSON columns no list or search result shows, left unread by for_listing(): decoded for every row
+# otherwise, and a session's or talk's introduction again for each of its items (a join repeats it per row).
+KEY_MESSAGE_UNLISTED = (
+    "boxes", "edited_fields", "session__paragraphs", "session__edited_fields", "session__report__edited_fields",
+    "talk__paragraphs", "talk__boxes", "talk__edited_fields", "talk__speaker__edited_fields",
+)  # fmt: skip
+
+
 class KeyMessageQuerySet(ThemedQuerySet):
     def in_report_order(self):
         """Session by session: the talks' messages, then the panel discussion (which has no talk)."""
@@ -105,7 +113,12 @@ class KeyMessageQuerySet(ThemedQuerySet):
 
     def for_listing(self):
         """Key messages with session, talk and speaker joined and themes prefetched, in report order."""
-        return self.select_related("session__report", "talk__speaker").with_themes().in_report_order()
+        return (
+            self.select_related("session__report", "talk__speaker")
+            .defer(*KEY_MESSAGE_UNLISTED)
+            .with_themes()
+            .in_report_order()
+        )
 
     def of_report(self, report):
         return self.filter(session__report=report)

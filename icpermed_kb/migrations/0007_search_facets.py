@@ -1,12 +1,10 @@
-"""The search index's facet values per document (SearchFacets), filled by reindexing every item."""
+"""The search index's facet values per document (SearchFacets), as strings; replaced by migration 0008.
+
+This migration used to fill the table by reindexing every item. Migration 0008 replaces the
+table and reindexes, and the index code now writes 0008's tables, so it creates the table only.
+"""
 
 from django.db import migrations, models
-
-
-def build_index(apps, schema_editor):
-    from icpermed_kb.search.index import Models, rebuild
-
-    rebuild(using=schema_editor.connection.alias, models=Models.historical(apps))
 
 
 class Migration(migrations.Migration):
@@ -33,5 +31,4 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "search facets",
             },
         ),
-        migrations.RunPython(build_index, migrations.RunPython.noop),
     ]

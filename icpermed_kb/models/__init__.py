@@ -6,7 +6,7 @@ the record of each file's last ingestion.
 
 from .data_version import DataVersion
 from .ingestions import FileIngestion
-from .search_index import SearchDocument, SearchFacets, SearchWord
+from .search_index import SearchDocument, SearchFacetCombination, SearchFacets, SearchWord
 from .themes import Theme, ThemedItem, ThemedQuerySet, themes_prefetch
 from .tombstones import Tombstone
 
@@ -14,6 +14,7 @@ __all__ = [
     "DataVersion",
     "FileIngestion",
     "SearchDocument",
+    "SearchFacetCombination",
     "SearchFacets",
     "SearchWord",
     "Theme",

@@ -66,6 +66,29 @@ def by_word(rows) -> dict[str, list[tuple[str, int]]]:
     return grouped
 
 
+def _count_facets(
+    combinations: list[tuple[tuple[str, ...], int]], filters: Mapping[str, Collection[str]], counts: dict[str, dict[str, int]]
+) -> tuple[int, int]:
+    """Sum the hits by combination of facet values (FACETS' order) into `counts`; (all hits, those passing every filter).
+
+    A facet counts the hits that pass every other facet's filter, by its own value; a blank value
+    (a recommendation has no speaker) is not counted.
+    """
+    chosen = [filters.get(name) for name in FACETS]
+    hits = count = 0
+    for values, number in combinations:
+        hits += number
+        failing = [index for index, value in enumerate(values) if chosen[index] is not None and value not in chosen[index]]
+        if not failing:
+            count += number
+        if len(failing) > 1:
+            continue  # fails two filters: lifting one still leaves it out
+        for index, (name, value) in enumerate(zip(FACETS, values, strict=True)):
+            if value and (not failing or failing[0] == index):
+                counts[name][value] = counts[name].get(value, 0) + number
+    return hits, count
+
+
 class SearchEngine:
     """Search key messages and recommendations; subclasses run the SQL of one database vendor."""
 
@@ -141,64 +164,67 @@ class SearchEngine:
         """Run `ranked` (SQL of (document, score, matched) rows) joined to the facets: counts and one page."""
         from django.contrib.contenttypes.models import ContentType
 
-        from icpermed_kb.models import SearchFacets, Theme, ThemedItem
+        from icpermed_kb.models import SearchFacetCombination, SearchFacets, Theme, ThemedItem
         from recommendations.models import Recommendation
         from sessions.models import KeyMessage
 
         quote = self.connection.ops.quote_name
-        facets_table, themed, themes = (quote(model._meta.db_table) for model in (SearchFacets, ThemedItem, Theme))
+        facets_table, combinations_table, themed, themes = (
+            quote(model._meta.db_table) for model in (SearchFacets, SearchFacetCombination, ThemedItem, Theme)
+        )
         types = ContentType.objects.get_for_models(KeyMessage, Recommendation)
 
-        def passing(lifting: str | None = None) -> tuple[str, list]:
-            conditions, values = [], []
-            for name, chosen in filters.items():
-                if name != lifting:
-                    conditions.append(f"hit.{name} IN ({', '.join(['%s'] * len(chosen))})")
-                    values.extend(chosen)
-            return (" WHERE " + " AND ".join(conditions) if conditions else ""), values
-
-        where, where_params = passing()
+        conditions, where_params = [], []
+        for name, chosen in filters.items():
+            conditions.append(f"chosen.{name} IN ({', '.join(['%s'] * len(chosen))})")
+            where_params.extend(chosen)
+        where = (
+            f" WHERE hit.combination IN (SELECT chosen.id FROM {combinations_table} chosen WHERE {' AND '.join(conditions)})"
+            if conditions
+            else ""
+        )
+        blanks = ", ".join(["''"] * (len(FACETS) - 1))
+        # The hits by combination of facet values: one GROUP BY of an integer over the match, instead of
+        # one GROUP BY of strings per facet; each facet's counts are summed from them (_count_facets).
         # The first part types the columns for both engines (PostgreSQL would read a bare NULL as text).
-        parts = ["SELECT 'hits' AS part, '' AS value, count(*) AS number, CAST(NULL AS DOUBLE PRECISION) AS score FROM hit"]
-        parts.append(f"SELECT 'count', '', count(*), NULL FROM hit{where}")
-        part_params = list(where_params)
-        for name in FACETS:
-            lifted, lifted_params = passing(name)
-            parts.append(f"SELECT '{name}', hit.{name}, count(*), NULL FROM hit{lifted} GROUP BY hit.{name}")
-            part_params += lifted_params
+        parts = [
+            f"SELECT 'facets' AS part, {', '.join(f'combination.{name} AS {name}' for name in FACETS)}, "
+            "counted.number AS number, CAST(NULL AS DOUBLE PRECISION) AS score FROM "
+            "(SELECT hit.combination, count(*) AS number FROM hit GROUP BY hit.combination) counted "
+            f"JOIN {combinations_table} combination ON combination.id = counted.combination"
+        ]
         parts.append(
-            f"SELECT 'theme', theme.slug, counted.number, NULL FROM (SELECT themed.tag_id, count(*) AS number FROM hit "
+            f"SELECT 'theme', theme.slug, {blanks}, counted.number, NULL FROM (SELECT themed.tag_id, count(*) AS number FROM hit "
             f"JOIN {themed} themed ON themed.content_type_id = (CASE WHEN (hit.document & 1) = 0 THEN %s ELSE %s END) "
             f"AND themed.object_id = (hit.document >> 1){where} GROUP BY themed.tag_id) counted "
             f"JOIN {themes} theme ON theme.id = counted.tag_id"
         )
-        part_params += [types[KeyMessage].id, types[Recommendation].id, *where_params]
+        part_params = [types[KeyMessage].id, types[Recommendation].id, *where_params]
         parts.append(
-            f"SELECT * FROM (SELECT 'page', '', hit.document, hit.score FROM hit{where} "
+            f"SELECT * FROM (SELECT 'page', '', {blanks}, hit.document, hit.score FROM hit{where} "
             "ORDER BY hit.matched DESC, hit.score DESC, hit.document LIMIT %s OFFSET %s) page"
         )
         part_params += [*where_params, limit, offset]
         # Both CTEs are computed once and read by every part (MATERIALIZED: neither engine may copy them in).
         sql = (
             f"WITH ranked AS MATERIALIZED ({ranked}), "
-            "hit AS MATERIALIZED (SELECT ranked.document, ranked.score, ranked.matched, "
-            f"{', '.join(f'facets.{name}' for name in FACETS)} FROM ranked JOIN {facets_table} facets ON facets.id = ranked.document) "
+            "hit AS MATERIALIZED (SELECT ranked.document, ranked.score, ranked.matched, facets.combination_id AS combination "
+            f"FROM ranked JOIN {facets_table} facets ON facets.id = ranked.document) "
             + " UNION ALL ".join(parts)
         )
-        hits = count = 0
+        combinations: list[tuple[tuple[str, ...], int]] = []
         counts: dict[str, dict[str, int]] = {name: {} for name in (*FACETS, "theme")}
         page = []
         with self.connection.cursor() as cursor:
             cursor.execute(sql, [*params, *part_params])
-            for part, value, number, score in cursor.fetchall():
-                if part == "page":
+            for part, *values, number, score in cursor.fetchall():
+                if part == "facets":
+                    combinations.append((tuple(values), number))
+                elif part == "page":
                     page.append(Hit(*item_of(number), float(score), partial=partial))
-                elif part == "hits":
-                    hits = number
-                elif part == "count":
-                    count = number
-                elif value:
-                    counts[part][value] = number
+                elif values[0]:
+                    counts[part][values[0]] = number
+        hits, count = _count_facets(combinations, filters, counts)
         return Summary(hits=hits, count=count, partial=partial and bool(hits), facets=counts, page=page)
 
     def snippets(self, query: str, hits: list[Hit]) -> dict[tuple[str, int], SafeString]:

@@ -23,7 +23,7 @@ from .schema import FIELDS
 from .text import analyse, analyse_repeated
 
 KEY_MESSAGE, RECOMMENDATION = "key_message", "recommendation"
-FACETS = ("report", "session", "kind", "speaker", "country")  # SearchFacets' columns, as the search filters spell them
+FACETS = ("report", "session", "kind", "speaker", "country")  # SearchFacetCombination's columns, as the search filters spell them
 TYPES = (KEY_MESSAGE, RECOMMENDATION)
 BATCH = 500
 
@@ -50,25 +50,27 @@ class Models:
     Recommendation: type
     SearchDocument: type
     SearchWord: type
-    SearchFacets: type | None = None  # None in migrations before the table existed
+    SearchFacets: type | None = None  # None in migrations before the facet tables existed (0008)
+    SearchFacetCombination: type | None = None
 
     @classmethod
     def current(cls) -> Models:
-        from icpermed_kb.models import SearchDocument, SearchFacets, SearchWord
+        from icpermed_kb.models import SearchDocument, SearchFacetCombination, SearchFacets, SearchWord
         from recommendations.models import Recommendation
         from sessions.models import KeyMessage
 
-        return cls(KeyMessage, Recommendation, SearchDocument, SearchWord, SearchFacets)
+        return cls(KeyMessage, Recommendation, SearchDocument, SearchWord, SearchFacets, SearchFacetCombination)
 
     @classmethod
     def historical(cls, apps, *, facets: bool = True) -> Models:
-        """The models as a migration sees them; `facets=False` before the facets table existed (migration 0007)."""
+        """The models as a migration sees them; `facets=False` before the facet tables existed (migration 0008)."""
         return cls(
             KeyMessage=apps.get_model("workshop_sessions", "KeyMessage"),
             Recommendation=apps.get_model("recommendations", "Recommendation"),
             SearchDocument=apps.get_model("core", "SearchDocument"),
             SearchWord=apps.get_model("core", "SearchWord"),
             SearchFacets=apps.get_model("core", "SearchFacets") if facets else None,
+            SearchFacetCombination=apps.get_model("core", "SearchFacetCombination") if facets else None,
         )
 
 
@@ -84,7 +86,7 @@ def _sources(models: Models, kind: str, ids: list[int] | None, using: str) -> It
     """(id, text, heading, title, speaker, session title, report slug, session numeral, kind, speaker slug, country)."""
     columns = _KEY_MESSAGE_COLUMNS if kind == KEY_MESSAGE else _RECOMMENDATION_COLUMNS
     facet_columns = 5 if kind == KEY_MESSAGE else 3
-    # Migrations before the facets table (0003) have no report slugs yet: their facet values stay blank.
+    # Migrations before the facet tables (0003) have no report slugs yet: their facet values stay blank.
     blank = ("",) * facet_columns if models.SearchFacets is None else ()
     if blank:
         columns = columns[:-facet_columns]
@@ -102,7 +104,7 @@ def _sources(models: Models, kind: str, ids: list[int] | None, using: str) -> It
 
 
 TEXT_COLUMNS = ("id", *FIELDS, "words")  # a SearchDocument row, as _write() writes it
-FACET_COLUMNS = ("id", *FACETS)  # a SearchFacets row
+FACET_COLUMNS = ("id", *(f"combination__{name}" for name in FACETS))  # a SearchFacets row with its values, as read
 
 
 def _document(kind: str, row: tuple) -> Document:
@@ -122,7 +124,7 @@ def _document(kind: str, row: tuple) -> Document:
 
 @dataclass(frozen=True)
 class Document:
-    """An item as indexed: its SearchDocument row (TEXT_COLUMNS) and its SearchFacets row (FACET_COLUMNS)."""
+    """An item as indexed: its SearchDocument row (TEXT_COLUMNS) and its facet values ((id, *FACETS))."""
 
     text: tuple
     facets: tuple | None
@@ -189,7 +191,7 @@ def rebuild(using: str = "default", models: Models | None = None) -> int:
     """Index every item from scratch; returns the number of documents."""
     models = models or Models.current()
     with transaction.atomic(using=using), schema.indexed_once_at_the_end(connections[using]):
-        for model in (models.SearchDocument, models.SearchFacets, models.SearchWord):
+        for model in (models.SearchDocument, models.SearchFacets, models.SearchFacetCombination, models.SearchWord):
             if model is not None:
                 model._base_manager.using(using).all().delete()
         count = 0
@@ -245,18 +247,20 @@ def _write(models: Models, using: str, changed: list[Document], gone: list[Docum
     for document in gone:
         counts.subtract(document.words)
     connection = connections[using]
-    tables = [(models.SearchDocument, TEXT_COLUMNS, "text")]
+    tables = [(models.SearchDocument, TEXT_COLUMNS, [document.text for document in changed])]
     if models.SearchFacets is not None:
-        tables.append((models.SearchFacets, FACET_COLUMNS, "facets"))
+        combinations = _combination_ids(models, using, {document.facets[1:] for document in changed}) if changed else {}
+        rows = [(document.id, combinations[document.facets[1:]]) for document in changed]
+        tables.append((models.SearchFacets, ("id", "combination_id"), rows))
     with connection.cursor() as cursor:
-        for model, columns, part in tables:
+        for model, columns, rows in tables:
             if changed:
                 # Plain upsert statements: Django's bulk_create builds each row's SQL values in Python.
                 # On SQLite the FTS triggers see each row as an insert or an update, as with the ORM's.
                 # One statement per batch, not per row (PostgreSQL's statistics triggers run per
                 # statement), within the parameters the database takes (SQLite's is set when built).
                 size = min(BATCH, (connection.features.max_query_params or BATCH * len(columns)) // len(columns))
-                for batch in _batches((getattr(document, part) for document in changed), size):
+                for batch in _batches(rows, size):
                     sql = _upsert_sql(connection, model._meta.db_table, columns, len(batch))
                     cursor.execute(sql, [value for row in batch for value in row])
             if gone:
@@ -272,6 +276,32 @@ def _write(models: Models, using: str, changed: list[Document], gone: list[Docum
             )
             if any(delta < 0 for _, delta in deltas):
                 cursor.execute(f"DELETE FROM {table} WHERE documents <= 0")
+
+
+def _combination_ids(models: Models, using: str, wanted: set[tuple]) -> dict[tuple, int]:
+    """The SearchFacetCombination id of each combination of facet values (FACETS' order), adding those not there yet."""
+    combinations = models.SearchFacetCombination._base_manager.using(using)
+
+    def known() -> dict[tuple, int]:
+        rows = combinations.filter(report__in={values[0] for values in wanted}).values_list("id", *FACETS)
+        return {tuple(values): pk for pk, *values in rows}
+
+    found = known()
+    missing = sorted(wanted - found.keys())
+    if missing:
+        connection = connections[using]
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            # ON CONFLICT: a writer adding the same combination at the same time added it first (it waits for
+            # that writer's commit on PostgreSQL; SQLite has one writer at a time).
+            cursor.executemany(
+                f"INSERT INTO {quote(models.SearchFacetCombination._meta.db_table)} "
+                f"({', '.join(quote(name) for name in FACETS)}) VALUES ({', '.join(['%s'] * len(FACETS))}) "
+                "ON CONFLICT DO NOTHING",
+                missing,
+            )
+        found = known()
+    return found
 
 
 def _upsert_sql(connection, table: str, columns: tuple[str, ...], rows: int) -> str:

@@ -124,7 +124,7 @@ def test_facet_values_follow_the_items_and_their_speakers(kb):
     document = index.document_id(index.KEY_MESSAGE, message.pk)
 
     def facets():
-        row = SearchFacets.objects.get(id=document)
+        row = SearchFacets.objects.select_related("combination").get(id=document).combination
         return (row.report, row.session, row.kind, row.speaker, row.country)
 
     speaker = message.talk.speaker

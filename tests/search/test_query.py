@@ -173,3 +173,27 @@ def test_stemming_is_safe_from_several_threads_at_once():
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(stem_all, range(64)))
     assert results == [expected * 50] * 64
+
+
+def test_facet_counts_are_summed_from_the_combinations_each_with_its_own_filter_lifted():
+    """A combination counts toward a facet's value when it passes every other facet's filter; blank values are not counted."""
+    from icpermed_kb.search.base import _count_facets
+
+    combinations = [
+        (("r", "r-i", "overall", "ada", "Italy"), 5),
+        (("r", "r-i", "discussion", "ada", "Italy"), 3),
+        (("r", "r-ii", "overall", "bo", "Spain"), 2),
+        (("r", "r-ii", "discussion", "bo", "Spain"), 7),  # fails both filters: counted nowhere
+        (("r", "r-ii", "overall", "", ""), 4),  # a recommendation: no speaker, no country
+    ]
+    counts = {name: {} for name in ("report", "session", "kind", "speaker", "country", "theme")}
+    hits, count = _count_facets(combinations, {"kind": ["overall"], "country": ["Italy"]}, counts)
+    assert (hits, count) == (21, 5)
+    assert counts == {
+        "report": {"r": 5},
+        "session": {"r-i": 5},
+        "kind": {"overall": 5, "discussion": 3},  # Italy's, by kind
+        "speaker": {"ada": 5},
+        "country": {"Italy": 5, "Spain": 2},  # overall's, by country (the recommendation's blank left out)
+        "theme": {},
+    }
