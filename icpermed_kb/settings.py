@@ -148,6 +148,12 @@ DATABASES = {
 # phase waits this long, then says so in the form; an ingestion waits this long for another one.
 EDIT_WAIT_SECONDS = float(os.environ.get("EDIT_WAIT_SECONDS", "15"))
 INGEST_WAIT_SECONDS = float(os.environ.get("INGEST_WAIT_SECONDS", "120"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The planner's cost of a random page read relative to a sequential one: 4 by default, for spinning
+    # disks; 1.1 for data in memory or on SSD, as here. At 4, joining 1,800 search hits to their facets
+    # hashed all 100,000 facet rows (18 ms) rather than looking the 1,800 up (IVDR: 33 ms -> 18 ms for
+    # the whole search statement). `options` in DATABASE_URL's query string replaces it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's, with its JSON feature probe outside a transaction (icpermed_kb/backends/sqlite3/base.py).
     DATABASES["default"]["ENGINE"] = "icpermed_kb.backends.sqlite3"
