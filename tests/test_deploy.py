@@ -96,3 +96,37 @@ def test_templates_have_no_inline_scripts_or_styles():
         if "<style" in text or " style=" in text or "<script>" in text or " on" + "click=" in text or "<script " in text:
             offenders.append(path.relative_to(ROOT).as_posix())
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("url", "options"),
+    [
+        ("postgres://kb:secret@127.0.0.1:5432/kb", {"options": "-c random_page_cost=1.1"}),
+        # The URL's own options replace the default.
+        ("postgres://kb:secret@127.0.0.1:5432/kb?options=-c%20random_page_cost%3D2", {"options": "-c random_page_cost=2"}),
+    ],
+)
+def test_postgresql_connections_plan_for_data_in_memory_unless_the_url_says_otherwise(url, options):
+    """random_page_cost 1.1: a search's 1,800 hits are looked up in the facets table rather than all of it hashed."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"],
+        cwd=ROOT,
+        env=environment | {"DJANGO_SETTINGS_MODULE": "icpermed_kb.settings", "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout.strip(), result.stderr) == (0, str(options), "")
+
+
+@pytest.mark.django_db
+def test_the_postgresql_connection_has_that_cost():
+    """What the server was told, read back from it (on PostgreSQL; SQLite has no planner costs)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's planner has no page costs")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
