@@ -136,9 +136,10 @@ class SearchEngine:
     ) -> Summary:
         """search(), counted in the database: the hits by facet (any of each facet's `filters` values) and one page.
 
-        One statement in the common case: the ranked match is joined to each hit's facet values
-        and grouped there (GROUP BY over the match), so a broad query never brings its thousands
-        of hits into Python. The same items, order and scores as search().
+        One statement in the common case: the ranked match is joined to each hit's combination of
+        facet values and grouped there by it (GROUP BY over the match), so a broad query never
+        brings its thousands of hits into Python, only the few combinations they fall into. The
+        same items, order and scores as search().
         """
         parsed = parse(query)
         restriction = self._restriction(key_messages, recommendations) if parsed else None
