@@ -14,6 +14,12 @@ from icpermed_kb.models.editable import EDIT_MARKS, Editable, shorten
 from icpermed_kb.models.ordering import NEWEST_REPORT_FIRST
 
 
+def ordinal(number: int) -> str:
+    """A number as an English ordinal: 1st, 2nd, 5th, 11th, 21st, 112th."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
 class ReportQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-start_date", "-number", "-id")
@@ -169,8 +175,7 @@ class Report(Editable):
     @property
     def edition(self) -> str:
         """The edition number as an English ordinal: 1st, 2nd, 5th, 11th, 21st."""
-        suffix = "th" if 10 <= self.number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(self.number % 10, "th")
-        return f"{self.number}{suffix}"
+        return ordinal(self.number)
 
     def stored_pdf_sha256(self) -> str | None:
         """The SHA-256 of the PDF stored for this report (None if none is), without reading the file itself."""

@@ -223,3 +223,17 @@ def test_the_export_command_holds_both(two_reports, tmp_path):
         ("2023-siena", "https://kb.example.org/reports/2023-siena/"),
         (SLUG, f"https://kb.example.org/reports/{SLUG}/"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("number", "spelled"),
+    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (5, "5th"), (11, "11th"), (12, "12th"), (13, "13th"),
+     (21, "21st"), (22, "22nd"), (101, "101st"), (111, "111th"), (112, "112th")],
+)  # fmt: skip
+def test_an_edition_is_spelled_as_an_english_ordinal(number, spelled):
+    """The report's edition and its filter label say the same ordinal."""
+    from icpermed_kb.web.filters import report_label
+    from sessions.models import ordinal
+
+    assert ordinal(number) == spelled
+    assert report_label(number, "Siena, Italy", 2023) == f"2023 · Siena ({spelled} workshop)"

@@ -6,14 +6,13 @@ themes are the exception, an item must carry every chosen theme (listing.py).
 
 from icpermed_kb.web.listing import THEMES, AnyOfFilter, FacetedFilterSet, SessionFilter, ThemeFilter
 from recommendations.models import Recommendation
-from sessions.models import KeyMessage, Session
+from sessions.models import KeyMessage, Session, ordinal
 from speakers.models import SessionRole, Speaker
 
 
 def report_label(number: int, place: str, year: int) -> str:
     """A report as a filter choice: "2023 · Siena (5th workshop)"."""
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{year} · {place.split(',')[0]} ({number}{suffix} workshop)"
+    return f"{year} · {place.split(',')[0]} ({ordinal(number)} workshop)"
 
 
 def report_and_session_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
