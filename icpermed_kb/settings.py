@@ -150,9 +150,11 @@ EDIT_WAIT_SECONDS = float(os.environ.get("EDIT_WAIT_SECONDS", "15"))
 INGEST_WAIT_SECONDS = float(os.environ.get("INGEST_WAIT_SECONDS", "120"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The planner's cost of a random page read relative to a sequential one: 4 by default, for spinning
-    # disks; 1.1 for data in memory or on SSD, as here. At 4, joining 1,800 search hits to their facets
-    # hashed all 100,000 facet rows (18 ms) rather than looking the 1,800 up (IVDR: 33 ms -> 18 ms for
-    # the whole search statement). `options` in DATABASE_URL's query string replaces it.
+    # disks; 1.1 for data in memory or on SSD, as here. At 4, the plan of the search statement for IVDR
+    # (1,800 hits of 100,000 key messages) hashed all 100,000 facet rows to join the hits to them (17 of
+    # its 28 ms, EXPLAIN ANALYZE); at 1.1 it looks the 1,800 up. The endpoint's figures, with this and
+    # the facet combinations together: tests/benchmarks/datasette-results.md against -c97b256.md.
+    # `options` in DATABASE_URL's query string replaces it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's, with its JSON feature probe outside a transaction (icpermed_kb/backends/sqlite3/base.py).

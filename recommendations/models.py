@@ -8,11 +8,7 @@ from icpermed_kb import links
 from icpermed_kb.models import ThemedItem, ThemedQuerySet
 from icpermed_kb.models.editable import EDIT_MARKS, Editable, shorten
 from icpermed_kb.models.ordering import NEWEST_REPORT_FIRST
-
-# As KEY_MESSAGE_UNLISTED (sessions/models.py): the JSON columns no list or search result shows.
-RECOMMENDATION_UNLISTED = (
-    "boxes", "edited_fields", "session__paragraphs", "session__edited_fields", "session__report__edited_fields",
-)  # fmt: skip
+from sessions.models import ITEM_AND_SESSION_UNLISTED
 
 
 class RecommendationQuerySet(ThemedQuerySet):
@@ -23,7 +19,7 @@ class RecommendationQuerySet(ThemedQuerySet):
         """Recommendations with their session joined and themes prefetched, in report order."""
         return (
             self.select_related("session__report")
-            .defer(*RECOMMENDATION_UNLISTED)
+            .defer(*ITEM_AND_SESSION_UNLISTED)
             .with_themes()
             .in_report_order()
         )

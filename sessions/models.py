@@ -106,9 +106,12 @@ class TalkQuerySet(ThemedQuerySet):
 
 # The JSON columns no list or search result shows, left unread by for_listing(): decoded for every row
 # otherwise, and a session's or talk's introduction again for each of its items (a join repeats it per row).
-KEY_MESSAGE_UNLISTED = (
+# An item's own and its session's (recommendations/models.py reads it too), then a key message's talk's.
+ITEM_AND_SESSION_UNLISTED = (
     "boxes", "edited_fields", "session__paragraphs", "session__edited_fields", "session__report__edited_fields",
-    "talk__paragraphs", "talk__boxes", "talk__edited_fields", "talk__speaker__edited_fields",
+)  # fmt: skip
+KEY_MESSAGE_UNLISTED = (
+    *ITEM_AND_SESSION_UNLISTED, "talk__paragraphs", "talk__boxes", "talk__edited_fields", "talk__speaker__edited_fields",
 )  # fmt: skip
 
 

@@ -249,7 +249,7 @@ def _write(models: Models, using: str, changed: list[Document], gone: list[Docum
     connection = connections[using]
     tables = [(models.SearchDocument, TEXT_COLUMNS, [document.text for document in changed])]
     if models.SearchFacets is not None:
-        combinations = _combination_ids(models, using, {document.facets[1:] for document in changed}) if changed else {}
+        combinations = _combination_ids(models, using, {document.facets[1:] for document in changed})
         rows = [(document.id, combinations[document.facets[1:]]) for document in changed]
         tables.append((models.SearchFacets, ("id", "combination_id"), rows))
     with connection.cursor() as cursor:
@@ -279,11 +279,15 @@ def _write(models: Models, using: str, changed: list[Document], gone: list[Docum
 
 
 def _combination_ids(models: Models, using: str, wanted: set[tuple]) -> dict[tuple, int]:
-    """The SearchFacetCombination id of each combination of facet values (FACETS' order), adding those not there yet."""
+    """The SearchFacetCombination id of each combination of facet values (FACETS' order), adding those not there yet.
+
+    Nothing wanted, no query (Django answers an empty `__in` itself).
+    """
     combinations = models.SearchFacetCombination._base_manager.using(using)
 
     def known() -> dict[tuple, int]:
-        rows = combinations.filter(report__in={values[0] for values in wanted}).values_list("id", *FACETS)
+        # Those of the wanted sessions (a session's numeral is spelled with its report's slug): a few dozen rows.
+        rows = combinations.filter(session__in={values[1] for values in wanted}).values_list("id", *FACETS)
         return {tuple(values): pk for pk, *values in rows}
 
     found = known()
