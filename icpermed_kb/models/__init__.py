@@ -7,10 +7,11 @@ the record of each file's last ingestion.
 from .data_version import DataVersion
 from .ingestions import FileIngestion
 from .search_index import SearchDocument, SearchFacetCombination, SearchFacets, SearchWord
-from .themes import Theme, ThemedItem, ThemedQuerySet, themes_prefetch
+from .themes import Theme, ThemedItem, ThemedQuerySet, attach_themes
 from .tombstones import Tombstone
 
 __all__ = [
+    "attach_themes",
     "DataVersion",
     "FileIngestion",
     "SearchDocument",
@@ -21,5 +22,4 @@ __all__ = [
     "ThemedItem",
     "ThemedQuerySet",
     "Tombstone",
-    "themes_prefetch",
 ]

@@ -102,7 +102,7 @@ def theme_brief(theme, absolute: Absolute) -> dict:
 
 
 def themes(item, absolute: Absolute) -> list[dict]:
-    """An item's themes; needs them prefetched into `theme_list` (themes_prefetch)."""
+    """An item's themes; needs them in `theme_list` (ThemedQuerySet.with_themes, attach_themes)."""
     return [theme_brief(theme, absolute) for theme in item.theme_list]
 
 
