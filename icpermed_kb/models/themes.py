@@ -113,8 +113,8 @@ def attach_themes(items: list, using: str | None = None) -> None:
 
     One query of plain values per thousand items; a theme is one Theme instance however many items
     carry it. taggit's own prefetch (`prefetch_related("themes")`) joins the content type table,
-    reads every column of the theme for every item and builds a model instance per row: about 2 ms
-    per list on a talk's page, against about 1 here (tests/benchmarks/render-results.md).
+    reads every column of the theme for every item and builds a model instance per row. What that
+    changes for a page is render_benchmark.py's to say (tests/benchmarks/render-results.md).
     """
     if not items:
         return
